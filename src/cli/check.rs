@@ -1,0 +1,73 @@
+//! `routebook check`: parse, type-check and analyse rule files.
+
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+
+use super::{CliError, Exit, expand_rule_paths, print_human, read_source};
+use crate::diag::{Diag, Level};
+
+/// Check rule files: syntax, names, types and values.
+///
+/// Example: routebook check rules/ --format github
+#[derive(clap::Args)]
+pub struct Args {
+    /// Rule files or folders of them (`-` reads standard input).
+    #[arg(required = true)]
+    rules: Vec<PathBuf>,
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Treat warnings as failures (`--deny warnings`).
+    #[arg(long, value_name = "warnings")]
+    deny: Option<Deny>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+    Github,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Deny {
+    Warnings,
+}
+
+pub fn run(args: &Args) -> Result<Exit, CliError> {
+    let mut errors = 0;
+    let mut warnings = 0;
+    let mut json = Vec::new();
+    let paths = expand_rule_paths(&args.rules)?;
+    for path in &paths {
+        let source = read_source(path)?;
+        let diags: Vec<Diag> = match crate::load(&source) {
+            Ok(_) => Vec::new(),
+            Err(d) => d,
+        };
+        errors += diags.iter().filter(|d| d.level == Level::Error).count();
+        warnings += diags.iter().filter(|d| d.level == Level::Warning).count();
+        match args.format {
+            Format::Human => print_human(&diags, &source),
+            Format::Json => json.extend(diags.iter().map(|d| d.to_json(&source))),
+            Format::Github => diags.iter().for_each(|d| println!("{}", d.to_github(&source))),
+        }
+    }
+    if let Format::Json = args.format {
+        println!("{}", serde_json::to_string_pretty(&json).expect("JSON values serialize"));
+    }
+    eprintln!(
+        "checked {} file{}: {errors} error{}, {warnings} warning{}",
+        paths.len(),
+        plural(paths.len()),
+        plural(errors),
+        plural(warnings)
+    );
+    let denied = args.deny.is_some() && warnings > 0;
+    Ok(if errors > 0 || denied { Exit::Failed } else { Exit::Ok })
+}
+
+pub fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

@@ -1,0 +1,145 @@
+//! The command line: clap definitions and one module per subcommand.
+
+mod check;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::diag::{Diag, render};
+use crate::source::Source;
+
+/// Exit codes, the same for every subcommand (see the README).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Done, nothing to report.
+    Ok = 0,
+    /// Rule errors (or denied warnings), failed tests, or differences found.
+    Failed = 1,
+    /// Usage error, or a file that cannot be read at all.
+    Usage = 2,
+    /// The run finished but some orders had bad input.
+    Invalid = 3,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> Self {
+        ExitCode::from(e as u8)
+    }
+}
+
+/// An error that ends a command before it could do its work: exit code 2.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum CliError {
+    #[error("cannot read `{path}`: {reason}")]
+    Read { path: String, reason: String },
+    #[error("cannot write `{path}`: {reason}")]
+    Write { path: String, reason: String },
+    #[error("{0}")]
+    #[diagnostic(help("see `routebook help`"))]
+    Usage(String),
+    #[error("`{0}` has errors")]
+    #[diagnostic(help("run `routebook check {0}` to see them"))]
+    RulesHaveErrors(String),
+}
+
+#[derive(Parser)]
+#[command(name = "routebook", version, about = "Check, compile and run order-routing rules")]
+#[command(propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Check(check::Args),
+}
+
+/// Parses the arguments, runs the subcommand, and returns its exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { Exit::Usage } else { Exit::Ok };
+            let _ = e.print();
+            return code.into();
+        }
+    };
+    let result = match cli.command {
+        Command::Check(a) => check::run(&a),
+    };
+    match result {
+        Ok(code) => code.into(),
+        Err(e) => {
+            if is_broken_pipe(&e) {
+                return Exit::Ok.into();
+            }
+            eprintln!("{:?}", miette::Report::new(e));
+            Exit::Usage.into()
+        }
+    }
+}
+
+fn is_broken_pipe(e: &CliError) -> bool {
+    matches!(e, CliError::Write { reason, .. } if reason.contains("Broken pipe"))
+}
+
+/// Reads a rule file (`-` is standard input).
+pub fn read_source(path: &Path) -> Result<Source, CliError> {
+    let read_err = |e: std::io::Error| CliError::Read {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    };
+    if path == Path::new("-") {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(read_err)?;
+        return Ok(Source::new("<stdin>", text));
+    }
+    let text = std::fs::read_to_string(path).map_err(read_err)?;
+    Ok(Source::new(path.display().to_string(), text))
+}
+
+/// Expands folders into the `.rules` files they hold, sorted, so `check rules/` works.
+pub fn expand_rule_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let entries = std::fs::read_dir(p).map_err(|e| CliError::Read {
+                path: p.display().to_string(),
+                reason: e.to_string(),
+            })?;
+            let mut found: Vec<PathBuf> = entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "rules"))
+                .collect();
+            found.sort();
+            out.extend(found);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// Loads rules for a command that needs them whole: diagnostics go to stderr.
+pub fn load_rules(path: &Path) -> Result<(Source, crate::check::RuleSet), CliError> {
+    let source = read_source(path)?;
+    match crate::load(&source) {
+        Ok(set) => Ok((source, set)),
+        Err(diags) => {
+            print_human(&diags, &source);
+            Err(CliError::RulesHaveErrors(path.display().to_string()))
+        }
+    }
+}
+
+pub fn print_human(diags: &[Diag], source: &Source) {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    for d in diags {
+        eprint!("{}", render(d, source, color));
+    }
+}

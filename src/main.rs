@@ -1,0 +1,5 @@
+//! The `routebook` binary: everything happens in [`routebook::cli`].
+
+fn main() -> std::process::ExitCode {
+    routebook::cli::main()
+}
