@@ -14,7 +14,11 @@
 
 pub mod check;
 pub mod cli;
+pub mod compile;
+pub mod decide;
 pub mod diag;
+pub mod input;
+pub mod output;
 pub mod source;
 pub mod syntax;
 

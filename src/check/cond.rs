@@ -49,10 +49,18 @@ impl Checker {
                         Diag::error(
                             "type-mismatch",
                             t.subject.span,
-                            format!("`{}` is a {} field, not a yes/no one", field.name, field.ty.describe()),
+                            format!(
+                                "`{}` is a {} field, not a yes/no one",
+                                field.name,
+                                field.ty.describe()
+                            ),
                         )
                         .label("used as a condition on its own")
-                        .help(format!("only bool fields stand alone; a {} field takes {}", field.ty.describe(), field.ty.tests())),
+                        .help(format!(
+                            "only bool fields stand alone; a {} field takes {}",
+                            field.ty.describe(),
+                            field.ty.tests()
+                        )),
                     );
                     return None;
                 }
@@ -86,22 +94,64 @@ impl Checker {
             (OpExpr::IsPresent, _) => Some((Op::Missing, true)),
             (OpExpr::Compare(cmp, lit), FieldType::Decimal) => {
                 let v = self.decimal(field, lit)?;
-                let at = Bound { value: v, inclusive: true };
-                let strict = Bound { value: v, inclusive: false };
+                let at = Bound {
+                    value: v,
+                    inclusive: true,
+                };
+                let strict = Bound {
+                    value: v,
+                    inclusive: false,
+                };
                 let (interval, negated) = match cmp {
-                    CmpOp::Eq | CmpOp::Ne => (Interval { lo: Some(at), hi: Some(at) }, *cmp == CmpOp::Ne),
-                    CmpOp::Lt => (Interval { lo: None, hi: Some(strict) }, false),
-                    CmpOp::Le => (Interval { lo: None, hi: Some(at) }, false),
-                    CmpOp::Gt => (Interval { lo: Some(strict), hi: None }, false),
-                    CmpOp::Ge => (Interval { lo: Some(at), hi: None }, false),
+                    CmpOp::Eq | CmpOp::Ne => (
+                        Interval {
+                            lo: Some(at),
+                            hi: Some(at),
+                        },
+                        *cmp == CmpOp::Ne,
+                    ),
+                    CmpOp::Lt => (
+                        Interval {
+                            lo: None,
+                            hi: Some(strict),
+                        },
+                        false,
+                    ),
+                    CmpOp::Le => (
+                        Interval {
+                            lo: None,
+                            hi: Some(at),
+                        },
+                        false,
+                    ),
+                    CmpOp::Gt => (
+                        Interval {
+                            lo: Some(strict),
+                            hi: None,
+                        },
+                        false,
+                    ),
+                    CmpOp::Ge => (
+                        Interval {
+                            lo: Some(at),
+                            hi: None,
+                        },
+                        false,
+                    ),
                 };
                 Some((Op::Range(interval), negated))
             }
             (OpExpr::Between(a, b), FieldType::Decimal) => {
                 let (a, b) = (self.decimal(field, a), self.decimal(field, b));
                 let (a, b) = (a?, b?);
-                let lo = Some(Bound { value: a, inclusive: true });
-                let hi = Some(Bound { value: b, inclusive: true });
+                let lo = Some(Bound {
+                    value: a,
+                    inclusive: true,
+                });
+                let hi = Some(Bound {
+                    value: b,
+                    inclusive: true,
+                });
                 Some((Op::Range(Interval { lo, hi }), false))
             }
             (OpExpr::Compare(cmp @ (CmpOp::Eq | CmpOp::Ne), lit), _) => {
@@ -110,14 +160,23 @@ impl Checker {
                     FieldType::Bool => match lit.node {
                         Literal::Bool(b) => Some((Op::Bool(b), negated)),
                         ref other => {
-                            self.errors.push(wrong_literal(&field.name, "bool", other.kind(), "`true` or `false`", lit.span));
+                            self.errors.push(wrong_literal(
+                                &field.name,
+                                "bool",
+                                other.kind(),
+                                "`true` or `false`",
+                                lit.span,
+                            ));
                             None
                         }
                     },
                     FieldType::Text => Some((Op::TextIn(vec![self.text(field, lit)?]), negated)),
                     FieldType::OneOf(values) => {
                         let s = self.text(field, lit)?;
-                        Some((Op::EnumIn(vec![self.enum_index(field, values, &s, lit.span)?]), negated))
+                        Some((
+                            Op::EnumIn(vec![self.enum_index(field, values, &s, lit.span)?]),
+                            negated,
+                        ))
                     }
                     _ => mismatch(self),
                 }
@@ -134,26 +193,44 @@ impl Checker {
                         let idx: Option<Vec<u32>> = idx.into_iter().collect();
                         Some((Op::EnumIn(idx?), negated))
                     }
-                    _ => Some((Op::TextIn(items.into_iter().map(|(s, _)| s).collect()), negated)),
+                    _ => Some((
+                        Op::TextIn(items.into_iter().map(|(s, _)| s).collect()),
+                        negated,
+                    )),
                 }
             }
-            (OpExpr::Contains(s), FieldType::Text) => Some((Op::Contains(vec![s.node.clone()]), false)),
-            (OpExpr::Contains(s), FieldType::Tags) => Some((Op::TagContains(vec![s.node.clone()]), false)),
+            (OpExpr::Contains(s), FieldType::Text) => {
+                Some((Op::Contains(vec![s.node.clone()]), false))
+            }
+            (OpExpr::Contains(s), FieldType::Tags) => {
+                Some((Op::TagContains(vec![s.node.clone()]), false))
+            }
             (OpExpr::ContainsAny(list), FieldType::Text | FieldType::Tags) => {
-                let items: Vec<String> = self.strings(field, list)?.into_iter().map(|(s, _)| s).collect();
+                let items: Vec<String> = self
+                    .strings(field, list)?
+                    .into_iter()
+                    .map(|(s, _)| s)
+                    .collect();
                 Some(if *ty == FieldType::Text {
                     (Op::Contains(items), false)
                 } else {
                     (Op::TagContains(items), false)
                 })
             }
-            (OpExpr::StartsWith(s), FieldType::Text) => Some((Op::StartsWith(s.node.clone()), false)),
+            (OpExpr::StartsWith(s), FieldType::Text) => {
+                Some((Op::StartsWith(s.node.clone()), false))
+            }
             (OpExpr::EndsWith(s), FieldType::Text) => Some((Op::EndsWith(s.node.clone()), false)),
             (OpExpr::Matches(s), FieldType::Text) => match Regex::new(&s.node) {
                 Ok(re) => Some((Op::Matches(re), false)),
                 Err(e) => {
                     let detail = e.to_string();
-                    let last = detail.lines().last().unwrap_or("").trim().trim_start_matches("error: ");
+                    let last = detail
+                        .lines()
+                        .last()
+                        .unwrap_or("")
+                        .trim()
+                        .trim_start_matches("error: ");
                     self.errors.push(
                         Diag::error("invalid-regex", s.span, format!("invalid regular expression `{}`", s.node))
                             .label(last.to_string())
@@ -164,7 +241,11 @@ impl Checker {
             },
             (OpExpr::Has(s), FieldType::Tags) => Some((Op::HasAny(vec![s.node.clone()]), false)),
             (OpExpr::HasAny(l) | OpExpr::HasAll(l) | OpExpr::HasNone(l), FieldType::Tags) => {
-                let items: Vec<String> = self.strings(field, l)?.into_iter().map(|(s, _)| s).collect();
+                let items: Vec<String> = self
+                    .strings(field, l)?
+                    .into_iter()
+                    .map(|(s, _)| s)
+                    .collect();
                 Some(match op.node {
                     OpExpr::HasAll(_) => (Op::HasAll(items), false),
                     OpExpr::HasNone(_) => (Op::HasAny(items), true),
@@ -179,7 +260,13 @@ impl Checker {
         match &lit.node {
             Literal::Num(n) => Some(*n),
             other => {
-                let d = wrong_literal(&field.name, "decimal", other.kind(), "a number such as `2000` or `49.90`", lit.span);
+                let d = wrong_literal(
+                    &field.name,
+                    "decimal",
+                    other.kind(),
+                    "a number such as `2000` or `49.90`",
+                    lit.span,
+                );
                 let d = match other {
                     Literal::Str(s) if s.replace('_', "").parse::<Decimal>().is_ok() => {
                         d.help(format!("write the number without quotes: `{s}`"))
@@ -197,8 +284,14 @@ impl Checker {
             Literal::Str(s) => Some(s.clone()),
             other => {
                 self.errors.push(
-                    wrong_literal(&field.name, field.ty.describe(), other.kind(), "a quoted value", lit.span)
-                        .help(format!("quote it: `\"{other}\"`")),
+                    wrong_literal(
+                        &field.name,
+                        field.ty.describe(),
+                        other.kind(),
+                        "a quoted value",
+                        lit.span,
+                    )
+                    .help(format!("quote it: `\"{other}\"`")),
                 );
                 None
             }
@@ -223,7 +316,13 @@ impl Checker {
                 Some((_, items)) => items.clone(),
                 None => {
                     let names: Vec<String> = self.lists.keys().cloned().collect();
-                    self.errors.push(unknown("unknown-list", "list", name, list.span, names.iter().map(String::as_str)));
+                    self.errors.push(unknown(
+                        "unknown-list",
+                        "list",
+                        name,
+                        list.span,
+                        names.iter().map(String::as_str),
+                    ));
                     return None;
                 }
             },
@@ -232,12 +331,22 @@ impl Checker {
         let mut ok = true;
         for it in items {
             // An item of a named list points at the list's own line; that is where to fix it.
-            let span = if matches!(list.node, ListRef::Literal(_)) { it.span } else { list.span };
+            let span = if matches!(list.node, ListRef::Literal(_)) {
+                it.span
+            } else {
+                list.span
+            };
             match it.node {
                 Literal::Str(s) => out.push((s, span)),
                 other => {
                     ok = false;
-                    self.errors.push(wrong_literal(&field.name, field.ty.describe(), other.kind(), "quoted values", span));
+                    self.errors.push(wrong_literal(
+                        &field.name,
+                        field.ty.describe(),
+                        other.kind(),
+                        "quoted values",
+                        span,
+                    ));
                 }
             }
         }

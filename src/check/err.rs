@@ -21,7 +21,8 @@ pub fn unknown<'a>(
     span: Span,
     known: impl IntoIterator<Item = &'a str> + Clone,
 ) -> Diag {
-    let d = Diag::error(code, span, format!("unknown {what} `{name}`")).label(format!("no {what} of this name"));
+    let d = Diag::error(code, span, format!("unknown {what} `{name}`"))
+        .label(format!("no {what} of this name"));
     match did_you_mean(name, known.clone()) {
         Some(s) => d.help(format!("did you mean `{s}`?")),
         None => {
@@ -36,19 +37,21 @@ pub fn unknown<'a>(
 }
 
 pub fn duplicate(what: &str, name: &str, span: Span, first: Span) -> Diag {
-    Diag::error("duplicate-name", span, format!("{what} `{name}` is declared twice"))
-        .label("declared again here")
-        .related(first, "first declared here")
-        .help(format!("{what} names must be unique in a file; rename or remove one"))
+    Diag::error(
+        "duplicate-name",
+        span,
+        format!("{what} `{name}` is declared twice"),
+    )
+    .label("declared again here")
+    .related(first, "first declared here")
+    .help(format!(
+        "{what} names must be unique in a file; rename or remove one"
+    ))
 }
 
 pub fn not_in_set(value: &str, field: &str, allowed: &[String], span: Span) -> Diag {
-    let d = Diag::error(
-        "unknown-value",
-        span,
-        format!("`{value}` is not a {field}"),
-    )
-    .label("not one of the field's values");
+    let d = Diag::error("unknown-value", span, format!("`{value}` is not a {field}"))
+        .label("not one of the field's values");
     let expected = format!("expected one of {}", allowed.join(", "));
     match did_you_mean(value, allowed.iter().map(String::as_str)) {
         Some(s) => d.help(format!("did you mean `{s}`? {expected}")),

@@ -59,12 +59,10 @@ impl Checker {
             }
         }
         match found {
-            Some(h) => {
-                (
-                    Some(h.name.node.clone()),
-                    h.version.as_ref().map(|v| v.node.clone()),
-                )
-            }
+            Some(h) => (
+                Some(h.name.node.clone()),
+                h.version.as_ref().map(|v| v.node.clone()),
+            ),
             None => (None, None),
         }
     }
@@ -99,8 +97,12 @@ impl Checker {
         let mut keys: Vec<(usize, Span)> = Vec::new();
         for decl in &block.node {
             if let Some(first) = self.fields.iter().find(|f| f.name == decl.name.node) {
-                self.errors
-                    .push(duplicate("field", &decl.name.node, decl.name.span, first.span));
+                self.errors.push(duplicate(
+                    "field",
+                    &decl.name.node,
+                    decl.name.span,
+                    first.span,
+                ));
                 continue;
             }
             let ty = self.field_type(&decl.ty);
@@ -118,7 +120,9 @@ impl Checker {
                         )
                         .label("not a modifier");
                         let d = match did_you_mean(other, MODIFIERS) {
-                            Some(s) => d.help(format!("did you mean `{s}`? modifiers are `key` and `optional`")),
+                            Some(s) => d.help(format!(
+                                "did you mean `{s}`? modifiers are `key` and `optional`"
+                            )),
                             None => d.help("modifiers are `key` and `optional`"),
                         };
                         self.errors.push(d);
@@ -134,11 +138,21 @@ impl Checker {
                             .related(*first, "the key field")
                             .help("one field identifies an order; remove `key` from one of them"),
                     );
+                } else if ty.as_ref().is_some_and(|t| *t != FieldType::Text) {
+                    self.errors.push(
+                        Diag::error("key-not-text", decl.ty.span, "the key field must be text")
+                            .label("declared here")
+                            .help("order ids are text even when they look like numbers; write `text, key`"),
+                    );
                 } else if optional {
                     self.errors.push(
-                        Diag::error("optional-key", decl.name.span, "the key field cannot be optional")
-                            .label("key and optional")
-                            .help("every order needs its key in every output; remove `optional`"),
+                        Diag::error(
+                            "optional-key",
+                            decl.name.span,
+                            "the key field cannot be optional",
+                        )
+                        .label("key and optional")
+                        .help("every order needs its key in every output; remove `optional`"),
                     );
                 }
                 keys.push((id, decl.name.span));
@@ -189,16 +203,22 @@ impl Checker {
                 for v in values {
                     if let Some(first) = seen.iter().find(|s| s.node == v.node) {
                         self.errors.push(
-                            Diag::error("duplicate-value", v.span, format!("`{}` is listed twice", v.node))
-                                .label("listed again")
-                                .related(first.span, "first listed here")
-                                .help("remove the repeated value"),
+                            Diag::error(
+                                "duplicate-value",
+                                v.span,
+                                format!("`{}` is listed twice", v.node),
+                            )
+                            .label("listed again")
+                            .related(first.span, "first listed here")
+                            .help("remove the repeated value"),
                         );
                     } else {
                         seen.push(v);
                     }
                 }
-                Some(FieldType::OneOf(seen.iter().map(|s| s.node.clone()).collect()))
+                Some(FieldType::OneOf(
+                    seen.iter().map(|s| s.node.clone()).collect(),
+                ))
             }
         }
     }
@@ -227,15 +247,23 @@ impl Checker {
                 for it in items {
                     match &it.node {
                         Literal::Str(s) if values.contains(s) => self.errors.push(
-                            Diag::error("duplicate-value", it.span, format!("`{s}` is listed twice"))
-                                .label("listed again")
-                                .help("each value has one rank; remove the repeated one"),
+                            Diag::error(
+                                "duplicate-value",
+                                it.span,
+                                format!("`{s}` is listed twice"),
+                            )
+                            .label("listed again")
+                            .help("each value has one rank; remove the repeated one"),
                         ),
                         Literal::Str(s) => values.push(s.clone()),
                         other => self.errors.push(
-                            Diag::error("type-mismatch", it.span, format!("decision values are text, not {}", other.kind()))
-                                .label("expected a quoted value")
-                                .help(format!("write it quoted: `\"{other}\"`")),
+                            Diag::error(
+                                "type-mismatch",
+                                it.span,
+                                format!("decision values are text, not {}", other.kind()),
+                            )
+                            .label("expected a quoted value")
+                            .help(format!("write it quoted: `\"{other}\"`")),
                         ),
                     }
                 }
@@ -261,8 +289,12 @@ impl Checker {
         for item in &file.items {
             let Item::Rule(r) = item else { continue };
             if let Some(first) = rules.iter().find(|x| x.name == r.name.node) {
-                self.errors
-                    .push(duplicate("rule", &r.name.node, r.name.span, first.name_span));
+                self.errors.push(duplicate(
+                    "rule",
+                    &r.name.node,
+                    r.name.span,
+                    first.name_span,
+                ));
                 continue;
             }
             let cond = self.cond(&r.when);
@@ -284,12 +316,18 @@ impl Checker {
     fn actions(&mut self, r: &ast::RuleDef) -> Vec<Action> {
         let mut out: Vec<(Action, Span)> = Vec::new();
         for a in &r.actions {
-            let Some(id) = self.action_decision(&a.word) else { continue };
+            let Some(id) = self.action_decision(&a.word) else {
+                continue;
+            };
             let decision = &self.decisions[id];
             match &decision.policy {
                 Policy::Highest(order) if !order.contains(&a.value.node) => {
-                    self.errors
-                        .push(not_ranked(&a.value.node, &decision.name, order, a.value.span));
+                    self.errors.push(not_ranked(
+                        &a.value.node,
+                        &decision.name,
+                        order,
+                        a.value.span,
+                    ));
                     continue;
                 }
                 Policy::First | Policy::Highest(_) => {
@@ -302,7 +340,10 @@ impl Checker {
                             )
                             .label("set again here")
                             .related(*first, "first set here")
-                            .help(format!("`{}` takes one value per rule; keep one action", decision.name)),
+                            .help(format!(
+                                "`{}` takes one value per rule; keep one action",
+                                decision.name
+                            )),
                         );
                         continue;
                     }

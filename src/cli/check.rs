@@ -51,11 +51,16 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         match args.format {
             Format::Human => print_human(&diags, &source),
             Format::Json => json.extend(diags.iter().map(|d| d.to_json(&source))),
-            Format::Github => diags.iter().for_each(|d| println!("{}", d.to_github(&source))),
+            Format::Github => diags
+                .iter()
+                .for_each(|d| println!("{}", d.to_github(&source))),
         }
     }
     if let Format::Json = args.format {
-        println!("{}", serde_json::to_string_pretty(&json).expect("JSON values serialize"));
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json).expect("JSON values serialize")
+        );
     }
     eprintln!(
         "checked {} file{}: {errors} error{}, {warnings} warning{}",
@@ -65,7 +70,11 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         plural(warnings)
     );
     let denied = args.deny.is_some() && warnings > 0;
-    Ok(if errors > 0 || denied { Exit::Failed } else { Exit::Ok })
+    Ok(if errors > 0 || denied {
+        Exit::Failed
+    } else {
+        Exit::Ok
+    })
 }
 
 pub fn plural(n: usize) -> &'static str {

@@ -1,6 +1,9 @@
 //! The command line: clap definitions and one module per subcommand.
 
 mod check;
+mod compile;
+mod explain;
+mod run;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -41,12 +44,18 @@ pub enum CliError {
     #[diagnostic(help("see `routebook help`"))]
     Usage(String),
     #[error("`{0}` has errors")]
-    #[diagnostic(help("run `routebook check {0}` to see them"))]
     RulesHaveErrors(String),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Input(crate::input::FatalError),
 }
 
 #[derive(Parser)]
-#[command(name = "routebook", version, about = "Check, compile and run order-routing rules")]
+#[command(
+    name = "routebook",
+    version,
+    about = "Check, compile and run order-routing rules"
+)]
 #[command(propagate_version = true)]
 pub struct Cli {
     #[command(subcommand)]
@@ -56,6 +65,9 @@ pub struct Cli {
 #[derive(Subcommand)]
 enum Command {
     Check(check::Args),
+    Run(run::Args),
+    Compile(compile::Args),
+    Explain(explain::Args),
 }
 
 /// Parses the arguments, runs the subcommand, and returns its exit code.
@@ -63,16 +75,24 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() { Exit::Usage } else { Exit::Ok };
+            let code = if e.use_stderr() {
+                Exit::Usage
+            } else {
+                Exit::Ok
+            };
             let _ = e.print();
             return code.into();
         }
     };
     let result = match cli.command {
         Command::Check(a) => check::run(&a),
+        Command::Run(a) => run::run(&a),
+        Command::Compile(a) => compile::run(&a),
+        Command::Explain(a) => explain::run(&a),
     };
     match result {
         Ok(code) => code.into(),
+        Err(CliError::RulesHaveErrors(_)) => Exit::Failed.into(),
         Err(e) => {
             if is_broken_pipe(&e) {
                 return Exit::Ok.into();
@@ -81,6 +101,18 @@ pub fn main() -> ExitCode {
             Exit::Usage.into()
         }
     }
+}
+
+/// Prints command output; a closed pipe (`| head`) is not an error.
+pub fn print_stdout(text: &str) -> Result<(), CliError> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| CliError::Write {
+            path: "standard output".into(),
+            reason: e.to_string(),
+        })
 }
 
 fn is_broken_pipe(e: &CliError) -> bool {

@@ -112,8 +112,12 @@ fn from_pest(e: &pest::error::Error<Rule>, text: &str, base: usize) -> SyntaxErr
     let line_rest = rest.split('\n').next().unwrap_or("");
     if line_rest.starts_with('"') && !line_rest[1..].contains('"') {
         let span = Span::new(pos, pos + line_rest.trim_end().len()).shifted(base);
-        return SyntaxError::new(span, "unterminated string", "this string has no closing `\"`")
-            .with_help("strings end on the line they start; add the closing `\"`");
+        return SyntaxError::new(
+            span,
+            "unterminated string",
+            "this string has no closing `\"`",
+        )
+        .with_help("strings end on the line they start; add the closing `\"`");
     }
     let mut expected: Vec<&str> = match &e.variant {
         pest::error::ErrorVariant::ParsingError { positives, .. } => {
@@ -184,7 +188,9 @@ fn item(p: Pair<'_, Rule>, base: usize) -> Result<Item> {
             let mut last_kw = Rule::kw_ruleset;
             for c in p.into_inner() {
                 match c.as_rule() {
-                    Rule::kw_ruleset | Rule::kw_version | Rule::kw_timezone => last_kw = c.as_rule(),
+                    Rule::kw_ruleset | Rule::kw_version | Rule::kw_timezone => {
+                        last_kw = c.as_rule()
+                    }
                     Rule::string => {
                         let s = Some(string(&c, base)?);
                         match last_kw {

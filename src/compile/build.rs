@@ -1,0 +1,273 @@
+//! Building the decision tree by splitting on one field's cells at a time.
+//!
+//! A state is what is still undecided: the rules known to match, and for the rest their
+//! conditions with the fields examined so far substituted. Branching on a field's cells
+//! substitutes its atoms; rules whose condition becomes true move to `matched`, false ones
+//! drop out. Rules that can no longer change any decision are pruned (an earlier `first`
+//! rule matched, a higher `highest` value matched), so states that differ only in them
+//! meet, and equal states share one node. Past the node budget, a state becomes a
+//! residual leaf that finishes the job rule by rule, so the tree never explodes.
+
+use std::collections::HashMap;
+
+use super::domain::{Atom, Domain, MISSING};
+use super::formula::{Arena, AtomId, F, FALSE, TRUE};
+use super::{Node, NodeId, Residual, Tree};
+use crate::check::{Cond, Op, Policy, RuleId, RuleSet};
+use crate::decide::{Outcome, resolve};
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct State {
+    matched: Vec<RuleId>,
+    live: Vec<(RuleId, F)>,
+}
+
+struct Builder<'s> {
+    set: &'s RuleSet,
+    domains: Vec<Domain>,
+    atoms: Vec<Atom>,
+    atom_ids: HashMap<Atom, AtomId>,
+    arena: Arena,
+    nodes: Vec<Node>,
+    memo: HashMap<State, NodeId>,
+    outcomes: Vec<Outcome>,
+    outcome_ids: HashMap<Outcome, u32>,
+    residuals: Vec<Residual>,
+    budget: usize,
+    /// Fields are examined in this order: the most used first.
+    rank: Vec<usize>,
+}
+
+pub fn build(set: &RuleSet, domains: Vec<Domain>, budget: usize) -> Tree {
+    let mut uses = vec![0usize; set.fields.len()];
+    for r in &set.rules {
+        let mut seen: Vec<usize> = r.cond.tests().iter().map(|t| t.field).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        seen.into_iter().for_each(|f| uses[f] += 1);
+    }
+    let mut order: Vec<usize> = (0..set.fields.len()).collect();
+    order.sort_by_key(|f| (std::cmp::Reverse(uses[*f]), *f));
+    let mut rank = vec![0; set.fields.len()];
+    for (i, f) in order.into_iter().enumerate() {
+        rank[f] = i;
+    }
+    let mut b = Builder {
+        set,
+        domains,
+        atoms: Vec::new(),
+        atom_ids: HashMap::new(),
+        arena: Arena::default(),
+        nodes: Vec::new(),
+        memo: HashMap::new(),
+        outcomes: Vec::new(),
+        outcome_ids: HashMap::new(),
+        residuals: Vec::new(),
+        budget,
+        rank,
+    };
+    let formulas: Vec<F> = set.rules.iter().map(|r| b.lower(&r.cond)).collect();
+    let start = State {
+        matched: Vec::new(),
+        live: formulas.iter().copied().enumerate().collect(),
+    };
+    let start = b.settle(start);
+    let root = b.node(start);
+    Tree {
+        domains: b.domains,
+        atoms: b.atoms,
+        arena: b.arena,
+        formulas,
+        nodes: b.nodes,
+        root,
+        outcomes: b.outcomes,
+        residuals: b.residuals,
+        budget,
+    }
+}
+
+impl Builder<'_> {
+    fn lower(&mut self, c: &Cond) -> F {
+        match c {
+            Cond::Test(t) => {
+                let parts: Vec<F> = self.domains[t.field]
+                    .atoms(&t.op)
+                    .into_iter()
+                    .map(|a| self.atom(a))
+                    .collect();
+                let f = if matches!(t.op, Op::HasAll(_)) {
+                    // `has all []` still needs some tag: a missing value equals nothing.
+                    let ncells = self.domains[t.field].ncells;
+                    let present = Atom::Cells(t.field, (0..ncells).map(|c| c != MISSING).collect());
+                    let present = self.atom(present);
+                    self.arena.and(parts.into_iter().chain([present]))
+                } else {
+                    self.arena.or(parts)
+                };
+                if t.negated { self.arena.not(f) } else { f }
+            }
+            Cond::Not(inner) => {
+                let f = self.lower(inner);
+                self.arena.not(f)
+            }
+            Cond::And(cs) => {
+                let parts: Vec<F> = cs.iter().map(|c| self.lower(c)).collect();
+                self.arena.and(parts)
+            }
+            Cond::Or(cs) => {
+                let parts: Vec<F> = cs.iter().map(|c| self.lower(c)).collect();
+                self.arena.or(parts)
+            }
+        }
+    }
+
+    fn atom(&mut self, a: Atom) -> F {
+        let next = AtomId::try_from(self.atoms.len()).expect("fewer than 2^32 atoms");
+        let id = *self.atom_ids.entry(a.clone()).or_insert(next);
+        if id == next {
+            self.atoms.push(a);
+        }
+        self.arena.atom(id)
+    }
+
+    /// Moves decided rules out of `live` and drops the rules that can no longer matter.
+    fn settle(&self, st: State) -> State {
+        let mut matched = st.matched;
+        let mut live = Vec::with_capacity(st.live.len());
+        for (r, f) in st.live {
+            match f {
+                TRUE => matched.push(r),
+                FALSE => {}
+                _ => live.push((r, f)),
+            }
+        }
+        matched.sort_unstable();
+        // The best matched rule per decision: the first for `first`, the highest for `highest`.
+        let set = self.set;
+        let best: Vec<Option<(usize, RuleId)>> = set
+            .decisions
+            .iter()
+            .enumerate()
+            .map(|(d, dec)| {
+                matched
+                    .iter()
+                    .filter_map(|&r| set.rules[r].sets(d).next().map(|v| (dec.policy.rank(v), r)))
+                    .min_by_key(|(rank, r)| (std::cmp::Reverse(*rank), *r))
+            })
+            .collect();
+        let matters = |r: RuleId| {
+            set.rules[r].actions.iter().any(|a| {
+                let dec = &set.decisions[a.decision];
+                match (&dec.policy, best[a.decision]) {
+                    (Policy::All, _) | (_, None) => true,
+                    (Policy::First, Some((_, b))) => b >= r,
+                    (Policy::Highest(_), Some((rank, b))) => {
+                        let mine = dec.policy.rank(&a.value);
+                        mine > rank || (mine == rank && b >= r)
+                    }
+                }
+            })
+        };
+        matched.retain(|r| matters(*r));
+        live.retain(|(r, _)| matters(*r));
+        State { matched, live }
+    }
+
+    fn node(&mut self, st: State) -> NodeId {
+        if let Some(id) = self.memo.get(&st) {
+            return *id;
+        }
+        let node = if st.live.is_empty() {
+            let outcome = resolve(self.set, &st.matched);
+            let next = u32::try_from(self.outcomes.len()).expect("fewer than 2^32 outcomes");
+            let id = *self.outcome_ids.entry(outcome.clone()).or_insert(next);
+            if id == next {
+                self.outcomes.push(outcome);
+            }
+            Node::Leaf(id)
+        } else if self.nodes.len() >= self.budget {
+            self.residuals.push(Residual {
+                matched: st.matched.clone(),
+                live: st.live.clone(),
+            });
+            Node::Residual(
+                u32::try_from(self.residuals.len() - 1).expect("fewer than 2^32 residuals"),
+            )
+        } else {
+            self.branch(&st)
+        };
+        let id = NodeId::try_from(self.nodes.len()).expect("fewer than 2^32 nodes");
+        self.nodes.push(node);
+        self.memo.insert(st, id);
+        id
+    }
+
+    fn branch(&mut self, st: &State) -> Node {
+        // The next field to examine, and the atoms of it that the live rules ask about.
+        let mut field = usize::MAX;
+        let mut rank = usize::MAX;
+        for (_, f) in &st.live {
+            self.arena.atoms(*f, &mut |a| {
+                let fl = self.atoms[a as usize].field();
+                if self.rank[fl] < rank {
+                    rank = self.rank[fl];
+                    field = fl;
+                }
+            });
+        }
+        let mut cell_atoms = false;
+        let mut first_bit: Option<(AtomId, u32)> = None;
+        for (_, f) in &st.live {
+            self.arena
+                .atoms(*f, &mut |a| match &self.atoms[a as usize] {
+                    Atom::Cells(fl, _) if *fl == field => cell_atoms = true,
+                    Atom::Bit(fl, b) if *fl == field && first_bit.is_none_or(|(x, _)| a < x) => {
+                        first_bit = Some((a, *b));
+                    }
+                    _ => {}
+                });
+        }
+        if cell_atoms {
+            let ncells = self.domains[field].ncells;
+            let cell_atoms: HashMap<AtomId, Box<[bool]>> = (0..)
+                .zip(&self.atoms)
+                .filter_map(|(id, a)| match a {
+                    Atom::Cells(fl, cells) if *fl == field => Some((id, cells.clone())),
+                    _ => None,
+                })
+                .collect();
+            let targets = (0..ncells)
+                .map(|cell| {
+                    let value = |a: AtomId| cell_atoms.get(&a).map(|cells| cells[cell as usize]);
+                    let next = self.step(st, &value);
+                    self.node(next)
+                })
+                .collect();
+            return Node::Switch { field, targets };
+        }
+        let (atom, bit) = first_bit.expect("a live rule asks about some atom of its field");
+        let yes = self.step(st, &|a| (a == atom).then_some(true));
+        let yes = self.node(yes);
+        let no = self.step(st, &|a| (a == atom).then_some(false));
+        let no = self.node(no);
+        Node::Bit {
+            field,
+            bit,
+            yes,
+            no,
+        }
+    }
+
+    fn step(&mut self, st: &State, value: &dyn Fn(AtomId) -> Option<bool>) -> State {
+        let mut memo = HashMap::new();
+        let live = st
+            .live
+            .iter()
+            .map(|(r, f)| (*r, self.arena.subst(*f, value, &mut memo)))
+            .collect();
+        self.settle(State {
+            matched: st.matched.clone(),
+            live,
+        })
+    }
+}

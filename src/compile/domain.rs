@@ -1,0 +1,381 @@
+//! Each field's domain split into cells: the values no test of the rule set can tell apart.
+//!
+//! A field's tests become atoms. Atoms that partition the domain (decimal intervals, `one
+//! of` values, text equality, bool, emptiness) are sets of *cells*, found with one look-up
+//! per order: a binary search over sorted thresholds or a hash jump table. Atoms that do
+//! not partition it (`contains`, `starts with`, `matches`, `has`) are *bits*, all found in
+//! one pass (one Aho-Corasick scan for every `contains` literal, one `RegexSet`).
+
+use std::collections::HashMap;
+
+use aho_corasick::AhoCorasick;
+use regex::RegexSet;
+use rust_decimal::Decimal;
+
+use crate::check::{FieldId, FieldType, Interval, Op, RuleSet};
+use crate::decide::Value;
+
+/// Cell 0 of every domain is "missing" (blank, or the empty tag set).
+pub const MISSING: u32 = 0;
+
+/// A positive test on one field, false on a missing value unless it is the missing cell.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Atom {
+    /// True when the field's cell is one of these (indexed by cell).
+    Cells(FieldId, Box<[bool]>),
+    /// True when the field's bit is set.
+    Bit(FieldId, u32),
+}
+
+impl Atom {
+    pub fn field(&self) -> FieldId {
+        match self {
+            Atom::Cells(f, _) | Atom::Bit(f, _) => *f,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Domain {
+    pub field: FieldId,
+    pub kind: Kind,
+    pub ncells: u32,
+    /// Bit atoms' literals, by bit, for printing and for building examples.
+    pub bit_names: Vec<String>,
+}
+
+#[derive(Debug)]
+pub enum Kind {
+    /// Cells: missing, below points[0], = points[0], between, = points[1], ..., above.
+    Decimal { points: Vec<Decimal> },
+    /// Cells: missing, then one per value.
+    Enum,
+    /// Cells: missing, false, true.
+    Bool,
+    /// Cells: missing, any other text, then one per literal. Bits: patterns.
+    Text {
+        literals: HashMap<String, u32>,
+        contains: Option<(AhoCorasick, Vec<u32>)>,
+        starts: Vec<(String, u32)>,
+        ends: Vec<(String, u32)>,
+        regexes: Option<(RegexSet, Vec<u32>)>,
+    },
+    /// Cells: empty, non-empty. Bits: `has` literals, then tag `contains` literals.
+    Tags {
+        has: HashMap<String, u32>,
+        contains: Option<(AhoCorasick, Vec<u32>)>,
+    },
+}
+
+/// What the compiler needs from the rule set's tests to build the domains.
+#[derive(Default)]
+struct Collected {
+    points: Vec<Decimal>,
+    literals: Vec<String>,
+    contains: Vec<String>,
+    starts: Vec<String>,
+    ends: Vec<String>,
+    regexes: Vec<String>,
+}
+
+fn push_unique(v: &mut Vec<String>, s: &str) {
+    if !v.iter().any(|x| x == s) {
+        v.push(s.to_string());
+    }
+}
+
+/// Builds one domain per field from every test in the rule set.
+pub fn domains(set: &RuleSet) -> Vec<Domain> {
+    let mut col: Vec<Collected> = set.fields.iter().map(|_| Collected::default()).collect();
+    for rule in &set.rules {
+        for t in rule.cond.tests() {
+            let c = &mut col[t.field];
+            match &t.op {
+                Op::Range(Interval { lo, hi }) => {
+                    c.points.extend(lo.iter().chain(hi.iter()).map(|b| b.value));
+                }
+                Op::TextIn(v) => v.iter().for_each(|s| push_unique(&mut c.literals, s)),
+                Op::Contains(v) | Op::TagContains(v) => {
+                    v.iter().for_each(|s| push_unique(&mut c.contains, s));
+                }
+                Op::StartsWith(s) => push_unique(&mut c.starts, s),
+                Op::EndsWith(s) => push_unique(&mut c.ends, s),
+                Op::Matches(re) => push_unique(&mut c.regexes, re.as_str()),
+                Op::HasAny(v) | Op::HasAll(v) => {
+                    v.iter().for_each(|s| push_unique(&mut c.literals, s))
+                }
+                Op::Missing | Op::EnumIn(_) | Op::Bool(_) => {}
+            }
+        }
+    }
+    set.fields
+        .iter()
+        .zip(col)
+        .enumerate()
+        .map(|(id, (field, mut c))| build(id, &field.ty, &mut c))
+        .collect()
+}
+
+fn index(v: &[String], base: u32) -> HashMap<String, u32> {
+    v.iter()
+        .enumerate()
+        .map(|(i, s)| {
+            (
+                s.clone(),
+                base + u32::try_from(i).expect("fewer than 2^32 literals"),
+            )
+        })
+        .collect()
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).expect("fewer than 2^32 cells or bits")
+}
+
+fn scanner(patterns: &[String], first_bit: u32) -> Option<(AhoCorasick, Vec<u32>)> {
+    if patterns.is_empty() {
+        return None;
+    }
+    let ac = AhoCorasick::new(patterns).expect("plain literals always build an automaton");
+    let bits = (0..count(patterns.len())).map(|i| first_bit + i).collect();
+    Some((ac, bits))
+}
+
+fn build(field: FieldId, ty: &FieldType, c: &mut Collected) -> Domain {
+    match ty {
+        FieldType::Decimal => {
+            c.points.sort();
+            c.points.dedup();
+            let ncells = count(2 * c.points.len() + 2);
+            Domain {
+                field,
+                kind: Kind::Decimal {
+                    points: std::mem::take(&mut c.points),
+                },
+                ncells,
+                bit_names: Vec::new(),
+            }
+        }
+        FieldType::OneOf(values) => Domain {
+            field,
+            kind: Kind::Enum,
+            ncells: count(values.len() + 1),
+            bit_names: Vec::new(),
+        },
+        FieldType::Bool => Domain {
+            field,
+            kind: Kind::Bool,
+            ncells: 3,
+            bit_names: Vec::new(),
+        },
+        FieldType::Text => {
+            let mut bit_names: Vec<String> = Vec::new();
+            let mut next = |names: &[String], prefix: &str| {
+                let first = count(bit_names.len());
+                bit_names.extend(names.iter().map(|n| format!("{prefix} {n:?}")));
+                first
+            };
+            let contains_at = next(&c.contains, "contains");
+            let starts_at = next(&c.starts, "starts with");
+            let ends_at = next(&c.ends, "ends with");
+            let regex_at = next(&c.regexes, "matches");
+            let numbered = |v: &[String], at: u32| -> Vec<(String, u32)> {
+                v.iter().cloned().zip(at..).collect()
+            };
+            let regexes = (!c.regexes.is_empty()).then(|| {
+                let set = RegexSet::new(&c.regexes).expect("each regex compiled during checking");
+                (set, (regex_at..regex_at + count(c.regexes.len())).collect())
+            });
+            Domain {
+                field,
+                ncells: count(c.literals.len() + 2),
+                kind: Kind::Text {
+                    literals: index(&c.literals, 2),
+                    contains: scanner(&c.contains, contains_at),
+                    starts: numbered(&c.starts, starts_at),
+                    ends: numbered(&c.ends, ends_at),
+                    regexes,
+                },
+                bit_names,
+            }
+        }
+        FieldType::Tags => {
+            let mut bit_names: Vec<String> =
+                c.literals.iter().map(|t| format!("has {t:?}")).collect();
+            bit_names.extend(c.contains.iter().map(|t| format!("contains {t:?}")));
+            Domain {
+                field,
+                ncells: 2,
+                kind: Kind::Tags {
+                    has: index(&c.literals, 0),
+                    contains: scanner(&c.contains, count(c.literals.len())),
+                },
+                bit_names,
+            }
+        }
+    }
+}
+
+impl Domain {
+    pub fn nbits(&self) -> u32 {
+        count(self.bit_names.len())
+    }
+
+    /// The cell of a value, setting its bits in `bits` (cleared by the caller).
+    pub fn classify(&self, v: &Value<'_>, bits: &mut [u64]) -> u32 {
+        let set = |bits: &mut [u64], b: u32| bits[(b / 64) as usize] |= 1 << (b % 64);
+        match (&self.kind, v) {
+            (_, Value::Missing) => MISSING,
+            (Kind::Decimal { points }, Value::Decimal(x)) => match points.binary_search(x) {
+                Ok(i) => count(2 + 2 * i),
+                Err(i) => count(1 + 2 * i),
+            },
+            (Kind::Enum, Value::Enum(i)) => i + 1,
+            (Kind::Bool, Value::Bool(b)) => 1 + u32::from(*b),
+            (
+                Kind::Text {
+                    literals,
+                    contains,
+                    starts,
+                    ends,
+                    regexes,
+                },
+                Value::Text(s),
+            ) => {
+                if let Some((ac, ids)) = contains {
+                    for m in ac.find_overlapping_iter(*s) {
+                        set(bits, ids[m.pattern().as_usize()]);
+                    }
+                }
+                for (lit, b) in starts {
+                    if s.starts_with(lit.as_str()) {
+                        set(bits, *b);
+                    }
+                }
+                for (lit, b) in ends {
+                    if s.ends_with(lit.as_str()) {
+                        set(bits, *b);
+                    }
+                }
+                if let Some((rs, ids)) = regexes {
+                    for i in rs.matches(s) {
+                        set(bits, ids[i]);
+                    }
+                }
+                literals.get(*s).copied().unwrap_or(1)
+            }
+            (Kind::Tags { has, contains }, Value::Tags(tags)) => {
+                for t in tags {
+                    if let Some(b) = has.get(*t) {
+                        set(bits, *b);
+                    }
+                    if let Some((ac, ids)) = contains {
+                        for m in ac.find_overlapping_iter(*t) {
+                            set(bits, ids[m.pattern().as_usize()]);
+                        }
+                    }
+                }
+                1
+            }
+            (kind, v) => {
+                unreachable!("input typing gives {kind:?} fields only their own values, not {v:?}")
+            }
+        }
+    }
+
+    /// The atom of a positive test on this field: which cells or bits make it true.
+    pub fn atoms(&self, op: &Op) -> Vec<Atom> {
+        let cells = |f: &dyn Fn(u32) -> bool| -> Atom {
+            Atom::Cells(self.field, (0..self.ncells).map(f).collect())
+        };
+        match (&self.kind, op) {
+            (_, Op::Missing) => vec![cells(&|c| c == MISSING)],
+            (Kind::Decimal { points }, Op::Range(iv)) => {
+                vec![cells(&|c| {
+                    c != MISSING && iv.contains(self.representative(points, c))
+                })]
+            }
+            (Kind::Enum, Op::EnumIn(values)) => {
+                vec![cells(&|c| c != MISSING && values.contains(&(c - 1)))]
+            }
+            (Kind::Bool, Op::Bool(b)) => vec![cells(&|c| c == 1 + u32::from(*b))],
+            (Kind::Text { literals, .. }, Op::TextIn(values)) => {
+                let wanted: Vec<u32> = values.iter().map(|v| literals[v]).collect();
+                vec![cells(&|c| wanted.contains(&c))]
+            }
+            (Kind::Text { .. } | Kind::Tags { .. }, Op::Contains(v) | Op::TagContains(v)) => v
+                .iter()
+                .map(|s| self.bit(&format!("contains {s:?}")))
+                .collect(),
+            (Kind::Text { .. }, Op::StartsWith(s)) => vec![self.bit(&format!("starts with {s:?}"))],
+            (Kind::Text { .. }, Op::EndsWith(s)) => vec![self.bit(&format!("ends with {s:?}"))],
+            (Kind::Text { .. }, Op::Matches(re)) => {
+                vec![self.bit(&format!("matches {:?}", re.as_str()))]
+            }
+            (Kind::Tags { .. }, Op::HasAny(v) | Op::HasAll(v)) => {
+                v.iter().map(|s| self.bit(&format!("has {s:?}"))).collect()
+            }
+            (kind, op) => unreachable!("checking admits no {op:?} on {kind:?}"),
+        }
+    }
+
+    fn bit(&self, name: &str) -> Atom {
+        let b = self
+            .bit_names
+            .iter()
+            .position(|n| n == name)
+            .expect("every literal has its bit");
+        Atom::Bit(self.field, count(b))
+    }
+
+    /// A decimal inside a decimal cell: the point itself, or one between its neighbours.
+    pub fn representative(&self, points: &[Decimal], cell: u32) -> Decimal {
+        let c = cell as usize;
+        let k = points.len();
+        if k == 0 {
+            return Decimal::ZERO;
+        }
+        if c % 2 == 0 {
+            return points[c / 2 - 1];
+        }
+        let i = c / 2; // open cell below points[i]
+        match (i.checked_sub(1).map(|j| points[j]), points.get(i)) {
+            (None, Some(p)) => p - Decimal::ONE,
+            (Some(p), None) => p + Decimal::ONE,
+            (Some(a), Some(b)) => (a + b) / Decimal::TWO,
+            (None, None) => Decimal::ZERO,
+        }
+    }
+
+    /// A short description of a cell for printing the tree.
+    pub fn describe_cell(&self, set: &RuleSet, cell: u32) -> String {
+        if cell == MISSING {
+            return "missing".into();
+        }
+        match &self.kind {
+            Kind::Decimal { points } => {
+                let c = cell as usize;
+                if c % 2 == 0 {
+                    return format!("= {}", points[c / 2 - 1]);
+                }
+                let i = c / 2;
+                match (i.checked_sub(1).map(|j| points[j]), points.get(i)) {
+                    (None, Some(p)) => format!("< {p}"),
+                    (Some(p), None) => format!("> {p}"),
+                    (Some(a), Some(b)) => format!("in ({a}, {b})"),
+                    (None, None) => "any".into(),
+                }
+            }
+            Kind::Enum => match &set.fields[self.field].ty {
+                FieldType::OneOf(values) => format!("{:?}", values[cell as usize - 1]),
+                _ => unreachable!("enum domains belong to one-of fields"),
+            },
+            Kind::Bool => if cell == 2 { "true" } else { "false" }.into(),
+            Kind::Text { literals, .. } => literals
+                .iter()
+                .find(|(_, c)| **c == cell)
+                .map_or_else(|| "other".into(), |(s, _)| format!("{s:?}")),
+            Kind::Tags { .. } => "some".into(),
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! Stage 4: deciding orders, with the compiled tree (fast) or rule by rule (reference).
+
+mod order;
+mod outcome;
+pub mod reference;
+mod tree;
+
+pub use order::{Order, Value};
+pub use outcome::{Decided, Outcome, resolve};
+pub use tree::{Scratch, decide};

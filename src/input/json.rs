@@ -1,0 +1,272 @@
+//! JSON exports: JSON Lines (one object a line) and JSON arrays, read one order at a time.
+//!
+//! A JSON array is split into its elements by a small scanner that tracks strings and
+//! nesting, so a file of any size streams, and a broken element costs only that order.
+
+use std::io::BufRead;
+
+use serde_json::Value as Json;
+
+use super::{FatalError, Problem, RawOrder, Reader};
+
+fn fill(out: &mut RawOrder, fields: &[(String, bool)], parsed: Result<Json, serde_json::Error>) {
+    let obj = match parsed {
+        Ok(Json::Object(obj)) => obj,
+        Ok(_) => {
+            out.problem = Some(Problem::record("not a JSON object"));
+            return;
+        }
+        Err(e) => {
+            out.problem = Some(Problem::record(format!("unreadable JSON: {e}")));
+            return;
+        }
+    };
+    for (i, (name, _)) in fields.iter().enumerate() {
+        match obj.get(name) {
+            None | Some(Json::Null) => {}
+            Some(Json::String(s)) => out.set_text(i, s),
+            // `arbitrary_precision` keeps a number's digits as written: exact decimals.
+            Some(Json::Number(n)) => out.set_text(i, &n.to_string()),
+            Some(Json::Bool(b)) => out.set_text(i, if *b { "true" } else { "false" }),
+            Some(Json::Array(items)) => {
+                let texts: Vec<String> = items
+                    .iter()
+                    .map(|v| match v {
+                        Json::String(s) => s.clone(),
+                        other => other.to_string(),
+                    })
+                    .collect();
+                out.set_list(i, texts.iter().map(String::as_str));
+            }
+            Some(Json::Object(_)) => {
+                out.problem.get_or_insert_with(|| {
+                    Problem::field(name, None, "an object where a value was expected")
+                });
+            }
+        }
+    }
+}
+
+/// Reads one order given as a JSON object (`explain --order`, test cases).
+pub fn read_one(text: &str, fields: &[(String, bool)], out: &mut RawOrder) {
+    out.clear(fields.len());
+    out.line = 1;
+    fill(out, fields, serde_json::from_str(text));
+}
+
+pub struct JsonLines {
+    input: Box<dyn BufRead>,
+    fields: Vec<(String, bool)>,
+    name: String,
+    buf: Vec<u8>,
+    line: u64,
+}
+
+impl JsonLines {
+    pub fn new(input: Box<dyn BufRead>, name: &str, fields: &[(String, bool)]) -> Self {
+        JsonLines {
+            input,
+            fields: fields.to_vec(),
+            name: name.to_string(),
+            buf: Vec::new(),
+            line: 0,
+        }
+    }
+}
+
+impl Reader for JsonLines {
+    fn next(&mut self, out: &mut RawOrder) -> Result<bool, FatalError> {
+        loop {
+            self.buf.clear();
+            let n = self
+                .input
+                .read_until(b'\n', &mut self.buf)
+                .map_err(|e| FatalError::new(format!("cannot read `{}`: {e}", self.name)))?;
+            if n == 0 {
+                return Ok(false);
+            }
+            self.line += 1;
+            if self.buf.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            out.clear(self.fields.len());
+            out.line = self.line;
+            fill(out, &self.fields, serde_json::from_slice(&self.buf));
+            return Ok(true);
+        }
+    }
+}
+
+pub struct JsonArray {
+    input: Box<dyn BufRead>,
+    fields: Vec<(String, bool)>,
+    name: String,
+    buf: Vec<u8>,
+    line: u64,
+    done: bool,
+}
+
+impl JsonArray {
+    pub fn new(
+        input: Box<dyn BufRead>,
+        name: &str,
+        fields: &[(String, bool)],
+    ) -> Result<Self, FatalError> {
+        let mut r = JsonArray {
+            input,
+            fields: fields.to_vec(),
+            name: name.to_string(),
+            buf: Vec::new(),
+            line: 1,
+            done: false,
+        };
+        r.skip_ws()?;
+        match r.peek()? {
+            Some(b'[') => r.consume(),
+            Some(b'{') => r.enter_wrapped_array()?,
+            _ => return Err(r.not_orders()),
+        }
+        Ok(r)
+    }
+
+    fn not_orders(&self) -> FatalError {
+        FatalError {
+            message: format!("`{}` is not a JSON array of orders", self.name),
+            help: Some("expected `[{...}, ...]` or an object holding such an array; for one object per line use --input-format jsonl".into()),
+        }
+    }
+
+    fn io(&self, e: &std::io::Error) -> FatalError {
+        FatalError::new(format!("cannot read `{}`: {e}", self.name))
+    }
+
+    fn peek(&mut self) -> Result<Option<u8>, FatalError> {
+        match self.input.fill_buf() {
+            Ok(b) => Ok(b.first().copied()),
+            Err(e) => Err(self.io(&e)),
+        }
+    }
+
+    fn consume(&mut self) {
+        if let Ok(b) = self.input.fill_buf()
+            && b.first() == Some(&b'\n')
+        {
+            self.line += 1;
+        }
+        self.input.consume(1);
+    }
+
+    fn skip_ws(&mut self) -> Result<(), FatalError> {
+        while let Some(b) = self.peek()? {
+            if !(b.is_ascii_whitespace() || b == 0xEF || b == 0xBB || b == 0xBF) {
+                break;
+            }
+            self.consume();
+        }
+        Ok(())
+    }
+
+    /// `{"orders": [...], ...}`: finds the first member whose value is an array.
+    fn enter_wrapped_array(&mut self) -> Result<(), FatalError> {
+        self.consume();
+        loop {
+            self.skip_ws()?;
+            if self.peek()? != Some(b'"') {
+                return Err(self.not_orders());
+            }
+            self.capture()?; // the key
+            self.skip_ws()?;
+            if self.peek()? != Some(b':') {
+                return Err(self.not_orders());
+            }
+            self.consume();
+            self.skip_ws()?;
+            if self.peek()? == Some(b'[') {
+                self.consume();
+                return Ok(());
+            }
+            self.capture()?; // some other member's value
+            self.skip_ws()?;
+            if self.peek()? == Some(b',') {
+                self.consume();
+            } else {
+                return Err(self.not_orders());
+            }
+        }
+    }
+
+    /// Copies one JSON value into `buf`, stopping before the `,` or `]` that ends it.
+    fn capture(&mut self) -> Result<(), FatalError> {
+        self.buf.clear();
+        let (mut depth, mut in_str, mut escaped) = (0usize, false, false);
+        while let Some(b) = self.peek()? {
+            if in_str {
+                self.buf.push(b);
+                self.consume();
+                if escaped {
+                    escaped = false;
+                } else if b == b'\\' {
+                    escaped = true;
+                } else if b == b'"' {
+                    in_str = false;
+                    if depth == 0 {
+                        return Ok(());
+                    }
+                }
+                continue;
+            }
+            match b {
+                b'"' => in_str = true,
+                b'[' | b'{' => depth += 1,
+                b']' | b'}' if depth == 0 => return Ok(()),
+                b']' | b'}' => {
+                    depth -= 1;
+                    self.buf.push(b);
+                    self.consume();
+                    if depth == 0 {
+                        return Ok(());
+                    }
+                    continue;
+                }
+                b',' if depth == 0 => return Ok(()),
+                _ => {}
+            }
+            self.buf.push(b);
+            self.consume();
+        }
+        Ok(())
+    }
+}
+
+impl Reader for JsonArray {
+    fn next(&mut self, out: &mut RawOrder) -> Result<bool, FatalError> {
+        if self.done {
+            return Ok(false);
+        }
+        self.skip_ws()?;
+        if self.peek()? == Some(b',') {
+            self.consume();
+            self.skip_ws()?;
+        }
+        match self.peek()? {
+            None | Some(b']') => {
+                self.done = true;
+                return Ok(false);
+            }
+            Some(_) => {}
+        }
+        let line = self.line;
+        self.capture()?;
+        if self.buf.is_empty() {
+            // A stray `}` where an order should start: take it as that order's (bad) text,
+            // so the scan always moves on.
+            let stray = self.peek()?.unwrap_or(b'}');
+            self.buf.push(stray);
+            self.consume();
+        }
+        out.clear(self.fields.len());
+        out.line = line;
+        fill(out, &self.fields, serde_json::from_slice(&self.buf));
+        Ok(true)
+    }
+}

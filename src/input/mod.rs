@@ -1,0 +1,201 @@
+//! Input: order exports (CSV, JSON, JSON Lines) → raw records → typed orders.
+//!
+//! Readers fill one reused [`RawOrder`] buffer per record, copying just the declared
+//! fields, so reading allocates nothing per order once warmed up. [`typing`] then turns
+//! the raw text into typed values, or into an [`InputError`] that names the line, field,
+//! raw value and reason. A record that cannot be read whole still yields a `RawOrder`
+//! (with `problem` set), so every order gets exactly one output record.
+
+mod csv;
+pub mod err;
+mod json;
+pub mod typing;
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+pub use err::{InputError, Problem};
+pub use json::read_one;
+
+/// Formats an export may come in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Csv,
+    Tsv,
+    Json,
+    Jsonl,
+}
+
+impl Format {
+    /// Guesses from the file name; CSV when nothing says otherwise.
+    pub fn from_path(path: &Path) -> Format {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("json") => Format::Json,
+            Some("jsonl" | "ndjson") => Format::Jsonl,
+            Some("tsv" | "tab") => Format::Tsv,
+            _ => Format::Csv,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Cell {
+    Blank,
+    Text(u32, u32),
+    /// A range of `items`.
+    List(u32, u32),
+}
+
+/// A raw value of one field, borrowed from a [`RawOrder`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawValue<'a> {
+    Blank,
+    Text(&'a str),
+    List(Vec<&'a str>),
+}
+
+/// One input record's declared fields, as text. Reused from record to record.
+#[derive(Debug, Default)]
+pub struct RawOrder {
+    /// The 1-based line where the record starts.
+    pub line: u64,
+    text: String,
+    cells: Vec<Cell>,
+    items: Vec<(u32, u32)>,
+    /// A problem with the whole record (wrong column count, unreadable JSON).
+    pub problem: Option<Problem>,
+}
+
+fn offset(n: usize) -> u32 {
+    u32::try_from(n).expect("a record is smaller than 4 GiB")
+}
+
+impl RawOrder {
+    pub fn clear(&mut self, nfields: usize) {
+        self.text.clear();
+        self.items.clear();
+        self.cells.clear();
+        self.cells.resize(nfields, Cell::Blank);
+        self.problem = None;
+    }
+
+    /// Sets a field's text, trimmed; an empty value is blank.
+    pub fn set_text(&mut self, field: usize, s: &str) {
+        let s = trim(s);
+        if s.is_empty() {
+            self.cells[field] = Cell::Blank;
+            return;
+        }
+        let start = offset(self.text.len());
+        self.text.push_str(s);
+        self.cells[field] = Cell::Text(start, offset(self.text.len()));
+    }
+
+    /// Sets a field to a list of texts (a JSON array), each trimmed.
+    pub fn set_list<'s>(&mut self, field: usize, values: impl IntoIterator<Item = &'s str>) {
+        let first = offset(self.items.len());
+        for v in values {
+            let start = offset(self.text.len());
+            self.text.push_str(trim(v));
+            self.items.push((start, offset(self.text.len())));
+        }
+        self.cells[field] = Cell::List(first, offset(self.items.len()));
+    }
+
+    pub fn get(&self, field: usize) -> RawValue<'_> {
+        let slice = |a: u32, b: u32| &self.text[a as usize..b as usize];
+        match self.cells.get(field).copied().unwrap_or(Cell::Blank) {
+            Cell::Blank => RawValue::Blank,
+            Cell::Text(a, b) => RawValue::Text(slice(a, b)),
+            Cell::List(a, b) => RawValue::List(
+                self.items[a as usize..b as usize]
+                    .iter()
+                    .map(|(x, y)| slice(*x, *y))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// The raw text of a field, for naming an order (its key) even when it is invalid.
+    pub fn text_of(&self, field: usize) -> &str {
+        match self.get(field) {
+            RawValue::Text(s) => s,
+            _ => "",
+        }
+    }
+}
+
+/// Spreadsheets add a trailing tab or a leading `'`; trimming whitespace covers the tab,
+/// profiles (a later layer) cover the rest.
+fn trim(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+}
+
+/// A stream of orders: fills `out` with the next record, `Ok(false)` at the end.
+pub trait Reader {
+    fn next(&mut self, out: &mut RawOrder) -> Result<bool, FatalError>;
+}
+
+/// An input that cannot be read at all (exit code 2): a missing file, a header without
+/// a required column, an I/O error.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("{message}")]
+pub struct FatalError {
+    pub message: String,
+    #[help]
+    pub help: Option<String>,
+}
+
+impl FatalError {
+    pub fn new(message: impl Into<String>) -> Self {
+        FatalError {
+            message: message.into(),
+            help: None,
+        }
+    }
+}
+
+/// The (name, optional) pairs a reader needs from the rule set.
+pub fn field_specs(set: &crate::check::RuleSet) -> Vec<(String, bool)> {
+    set.fields
+        .iter()
+        .map(|f| {
+            (
+                f.name.clone(),
+                f.optional || f.ty == crate::check::FieldType::Tags,
+            )
+        })
+        .collect()
+}
+
+/// Opens an export for the given field names (`-` is standard input).
+pub fn open(
+    path: &Path,
+    format: Format,
+    fields: &[(String, bool)],
+) -> Result<Box<dyn Reader>, FatalError> {
+    let name = path.display().to_string();
+    let stream: Box<dyn Read> = if path == Path::new("-") {
+        Box::new(std::io::stdin().lock())
+    } else {
+        let f = std::fs::File::open(path)
+            .map_err(|e| FatalError::new(format!("cannot read `{name}`: {e}")))?;
+        Box::new(f)
+    };
+    let buffered: Box<dyn BufRead> = Box::new(BufReader::with_capacity(1 << 16, stream));
+    Ok(match format {
+        Format::Csv | Format::Tsv => Box::new(csv::CsvReader::new(
+            buffered,
+            &name,
+            format == Format::Tsv,
+            fields,
+        )?),
+        Format::Jsonl => Box::new(json::JsonLines::new(buffered, &name, fields)),
+        Format::Json => Box::new(json::JsonArray::new(buffered, &name, fields)?),
+    })
+}

@@ -1,0 +1,102 @@
+//! Output: one decision record per order (CSV, JSON Lines, JSON) and the run summary.
+
+mod csv;
+mod json;
+pub mod summary;
+
+use std::io::{self, Write};
+
+use crate::check::RuleSet;
+use crate::decide::Outcome;
+use crate::decide::reference::RuleTrace;
+use crate::input::InputError;
+use crate::source::Source;
+
+pub use summary::Summary;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Csv,
+    Jsonl,
+    Json,
+}
+
+/// One order's record: its key and either its outcome or why its input was bad.
+pub struct Record<'a> {
+    pub key: &'a str,
+    pub result: Result<&'a Outcome, &'a InputError>,
+    /// With `--explain`: every rule's evaluated tests.
+    pub explain: Option<&'a [RuleTrace]>,
+}
+
+/// Writes records in input order.
+pub trait Writer {
+    fn write(&mut self, rec: &Record<'_>) -> io::Result<()>;
+    fn finish(&mut self) -> io::Result<()>;
+}
+
+/// What every writer needs to know about the rule set to name columns and rules.
+pub struct Layout<'s> {
+    pub set: &'s RuleSet,
+    pub source: &'s Source,
+    pub explain: bool,
+}
+
+impl Layout<'_> {
+    /// Column names in order: key, each decision and its rules, error, then provenance.
+    pub fn columns(&self) -> Vec<String> {
+        let mut cols = vec![self.set.fields[self.set.key].name.clone()];
+        for d in &self.set.decisions {
+            cols.push(d.name.clone());
+            cols.push(format!("{}_rules", d.name));
+        }
+        cols.push("error".into());
+        if self.explain {
+            cols.push("explain".into());
+        }
+        if self.set.name.is_some() {
+            cols.push("ruleset".into());
+        }
+        if self.set.version.is_some() {
+            cols.push("version".into());
+        }
+        cols
+    }
+
+    pub fn rule_names<'r>(&'r self, rules: &'r [usize]) -> impl Iterator<Item = &'r str> + 'r {
+        rules.iter().map(|r| self.set.rules[*r].name.as_str())
+    }
+
+    /// One line per rule: `name: matched` or `name: no (first failed: amount > 2000)`.
+    pub fn explain_text(&self, traces: &[RuleTrace]) -> String {
+        traces
+            .iter()
+            .map(|t| {
+                let name = &self.set.rules[t.rule].name;
+                if t.matched {
+                    format!("{name}: matched")
+                } else {
+                    let why = t
+                        .first_failed()
+                        .map(|s| self.source.slice(s))
+                        .unwrap_or("its condition");
+                    format!("{name}: no ({why} is false)")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+/// Opens a writer of the given format.
+pub fn writer<'s>(
+    format: Format,
+    out: Box<dyn Write + 's>,
+    layout: Layout<'s>,
+) -> Box<dyn Writer + 's> {
+    match format {
+        Format::Csv => Box::new(csv::CsvWriter::new(out, layout)),
+        Format::Jsonl => Box::new(json::JsonWriter::new(out, layout, false)),
+        Format::Json => Box::new(json::JsonWriter::new(out, layout, true)),
+    }
+}

@@ -1,0 +1,96 @@
+//! The run summary: counts per decision value, per rule, and per kind of bad input.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use crate::check::RuleSet;
+use crate::decide::Outcome;
+use crate::input::InputError;
+
+pub struct Summary {
+    pub orders: u64,
+    pub invalid: u64,
+    /// Per decision: value → orders (`(empty)` when nothing and no default).
+    pub values: Vec<BTreeMap<String, u64>>,
+    /// Per rule: orders whose decision it set.
+    pub decided_by: Vec<u64>,
+    /// Bad input by field and reason.
+    pub reasons: BTreeMap<String, u64>,
+}
+
+impl Summary {
+    pub fn new(set: &RuleSet) -> Self {
+        Summary {
+            orders: 0,
+            invalid: 0,
+            values: vec![BTreeMap::new(); set.decisions.len()],
+            decided_by: vec![0; set.rules.len()],
+            reasons: BTreeMap::new(),
+        }
+    }
+
+    pub fn add(&mut self, result: Result<&Outcome, &InputError>) {
+        self.orders += 1;
+        match result {
+            Ok(o) => {
+                let mut seen: Vec<usize> = Vec::new();
+                for (i, d) in o.decisions.iter().enumerate() {
+                    let key = if d.values.is_empty() {
+                        "(empty)".to_string()
+                    } else {
+                        d.values.join(";")
+                    };
+                    *self.values[i].entry(key).or_default() += 1;
+                    seen.extend(&d.rules);
+                }
+                seen.sort_unstable();
+                seen.dedup();
+                seen.into_iter().for_each(|r| self.decided_by[r] += 1);
+            }
+            Err(e) => {
+                self.invalid += 1;
+                for p in &e.problems {
+                    *self.reasons.entry(p.category()).or_default() += 1;
+                }
+            }
+        }
+    }
+
+    /// The summary for people, as printed by `run --summary`.
+    pub fn render(&self, set: &RuleSet) -> String {
+        let mut s = String::new();
+        if let Some(name) = &set.name {
+            let _ = writeln!(
+                s,
+                "rule set {name} {}",
+                set.version.as_deref().unwrap_or("")
+            );
+        }
+        let _ = writeln!(
+            s,
+            "{} orders: {} decided, {} invalid",
+            self.orders,
+            self.orders - self.invalid,
+            self.invalid
+        );
+        for (d, counts) in set.decisions.iter().zip(&self.values) {
+            let _ = writeln!(s, "{}:", d.name);
+            let mut rows: Vec<(&String, &u64)> = counts.iter().collect();
+            rows.sort_by_key(|(v, n)| (std::cmp::Reverse(**n), (*v).clone()));
+            for (v, n) in rows {
+                let _ = writeln!(s, "  {n:>8}  {v}");
+            }
+        }
+        let _ = writeln!(s, "rules (orders decided):");
+        for (r, n) in set.rules.iter().zip(&self.decided_by) {
+            let _ = writeln!(s, "  {n:>8}  {}", r.name);
+        }
+        if !self.reasons.is_empty() {
+            let _ = writeln!(s, "invalid input:");
+            for (reason, n) in &self.reasons {
+                let _ = writeln!(s, "  {n:>8}  {reason}");
+            }
+        }
+        s
+    }
+}
