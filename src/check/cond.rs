@@ -31,6 +31,9 @@ impl Checker {
 
     fn test(&mut self, t: &TestExpr, span: Span) -> Option<Test> {
         let Some(field_id) = self.fields.iter().position(|f| f.name == t.subject.node) else {
+            if self.no_fields {
+                return None;
+            }
             let names: Vec<String> = self.fields.iter().map(|f| f.name.clone()).collect();
             self.errors.push(unknown(
                 "unknown-field",

@@ -17,6 +17,8 @@ pub struct Checker {
     pub fields: Vec<Field>,
     pub lists: HashMap<String, (Span, Vec<Spanned<Literal>>)>,
     pub decisions: Vec<Decision>,
+    /// With no fields block, every field reference would be "unknown": say it once.
+    pub no_fields: bool,
 }
 
 impl Checker {
@@ -78,6 +80,7 @@ impl Checker {
             })
             .collect();
         let Some(block) = blocks.first() else {
+            self.no_fields = true;
             let at = Span::new(0, 0);
             self.errors.push(
                 Diag::error("no-fields", at, "the file has no `fields` block")
