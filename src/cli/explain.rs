@@ -11,7 +11,7 @@ use crate::source::Source;
 
 /// Explain one order: every rule, whether it matched, and which test failed first.
 ///
-/// Example: routebook explain rules/crossborder-pets.rules --input examples/crossborder-pets.csv --key P-1003
+/// Example: routebook explain rules/crossborder-pets.rules --input examples/crossborder-pets.csv --key CP-10002
 #[derive(clap::Args)]
 #[command(group(clap::ArgGroup::new("which").required(true).args(["order", "input"])))]
 pub struct Args {
@@ -37,6 +37,11 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
     let mut raw = RawOrder::default();
     if let Some(json) = &args.order {
         read_one(json, &specs, &mut raw);
+        if let Some(p) = &raw.problem {
+            return Err(CliError::Usage(format!(
+                "--order is not a usable order: {p}"
+            )));
+        }
     } else if let (Some(path), Some(key)) = (&args.input, &args.key) {
         let format = args
             .input_format
@@ -55,7 +60,12 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         }
     }
     super::print_stdout(&explain(&set, &source, &raw))?;
-    Ok(Exit::Ok)
+    // Like `run`: an order with bad input was not decided.
+    Ok(if typed(&set, &raw).is_ok() {
+        Exit::Ok
+    } else {
+        Exit::Invalid
+    })
 }
 
 /// The explanation for people.

@@ -16,10 +16,10 @@ fn outcome_text(set: &RuleSet, o: &Outcome) -> String {
                 .iter()
                 .map(|r| set.rules[*r].name.as_str())
                 .collect();
-            let by = if rules.is_empty() {
-                "default".to_string()
-            } else {
-                rules.join(", ")
+            let by = match (rules.is_empty(), x.values.is_empty()) {
+                (false, _) => rules.join(", "),
+                (true, false) => "default".to_string(),
+                (true, true) => "empty".to_string(),
             };
             format!("{}={} ({by})", d.name, x.values.join(";"))
         })

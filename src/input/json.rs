@@ -104,6 +104,10 @@ pub struct JsonArray {
     buf: Vec<u8>,
     line: u64,
     done: bool,
+    /// Where the array was closed, once text has turned up after its `]`.
+    closed_at: Option<u64>,
+    /// The array sits in an object (`{"orders": [...]}`) whose rest follows the `]`.
+    wrapped: bool,
 }
 
 impl JsonArray {
@@ -119,6 +123,8 @@ impl JsonArray {
             buf: Vec::new(),
             line: 1,
             done: false,
+            closed_at: None,
+            wrapped: false,
         };
         r.skip_ws()?;
         match r.peek()? {
@@ -168,6 +174,7 @@ impl JsonArray {
 
     /// `{"orders": [...], ...}`: finds the first member whose value is an array.
     fn enter_wrapped_array(&mut self) -> Result<(), FatalError> {
+        self.wrapped = true;
         self.consume();
         loop {
             self.skip_ws()?;
@@ -191,6 +198,32 @@ impl JsonArray {
                 self.consume();
             } else {
                 return Err(self.not_orders());
+            }
+        }
+    }
+
+    /// Skips the wrapping object's members after the array, and its closing `}`.
+    fn leave_wrapper(&mut self) -> Result<(), FatalError> {
+        self.wrapped = false;
+        loop {
+            self.skip_ws()?;
+            match self.peek()? {
+                Some(b',') => {
+                    self.consume();
+                    self.skip_ws()?;
+                    self.capture()?; // the key
+                    self.skip_ws()?;
+                    if self.peek()? == Some(b':') {
+                        self.consume();
+                    }
+                    self.skip_ws()?;
+                    self.capture()?; // its value
+                }
+                Some(b'}') => {
+                    self.consume();
+                    return Ok(());
+                }
+                _ => return Ok(()),
             }
         }
     }
@@ -248,12 +281,27 @@ impl Reader for JsonArray {
             self.consume();
             self.skip_ws()?;
         }
-        match self.peek()? {
-            None | Some(b']') => {
-                self.done = true;
-                return Ok(false);
+        // After the closing `]` only white space may follow. Anything else is read on as
+        // more orders, each marked invalid: a stray `]` must not silently end the run.
+        while self.peek()? == Some(b']') {
+            let at = self.line;
+            self.consume();
+            if self.wrapped {
+                self.leave_wrapper()?;
             }
-            Some(_) => {}
+            self.skip_ws()?;
+            if self.peek()?.is_none() {
+                break;
+            }
+            self.closed_at.get_or_insert(at);
+            if self.peek()? == Some(b',') {
+                self.consume();
+                self.skip_ws()?;
+            }
+        }
+        if self.peek()?.is_none() {
+            self.done = true;
+            return Ok(false);
         }
         let line = self.line;
         self.capture()?;
@@ -267,6 +315,11 @@ impl Reader for JsonArray {
         out.clear(self.fields.len());
         out.line = line;
         fill(out, &self.fields, serde_json::from_slice(&self.buf));
+        if let Some(at) = self.closed_at {
+            out.problem = Some(Problem::record(format!(
+                "follows the `]` on line {at} that closed the array of orders"
+            )));
+        }
         Ok(true)
     }
 }

@@ -10,7 +10,14 @@ use crate::decide::{Order, Value};
 
 /// Types every field of a raw order; all problems of the order are reported together.
 pub fn typed<'a>(set: &RuleSet, raw: &'a RawOrder) -> Result<Order<'a>, InputError> {
-    let mut problems: Vec<Problem> = raw.problem.iter().cloned().collect();
+    // A record that could not be read whole says so alone; its fields' blanks are noise.
+    if let Some(p) = &raw.problem {
+        return Err(InputError {
+            line: raw.line,
+            problems: vec![p.clone()],
+        });
+    }
+    let mut problems: Vec<Problem> = Vec::new();
     let mut values = Vec::with_capacity(set.fields.len());
     for (id, field) in set.fields.iter().enumerate() {
         match value(&field.ty, field.optional, raw.get(id)) {
