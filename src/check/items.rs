@@ -98,7 +98,24 @@ impl Checker {
             );
         }
         let mut keys: Vec<(usize, Span)> = Vec::new();
-        for decl in &block.node {
+        let mut decls = block.node.iter().peekable();
+        while let Some(decl) = decls.next() {
+            // `channel one of a, b` parses as type `one` and a field named `of`: one error.
+            if decl.ty.node == TypeExpr::Named("one".into())
+                && let Some(next) = decls.next_if(|d| d.name.node == "of")
+            {
+                let end = next.modifiers.last().map_or(next.ty.span, |m| m.span);
+                self.errors.push(
+                    Diag::error(
+                        "unquoted-values",
+                        decl.ty.span.to(end),
+                        "the values of `one of` must be quoted",
+                    )
+                    .label("unquoted values")
+                    .help("write them as strings: `one of \"a\", \"b\"`"),
+                );
+                continue;
+            }
             if let Some(first) = self.fields.iter().find(|f| f.name == decl.name.node) {
                 self.errors.push(duplicate(
                     "field",

@@ -3,18 +3,21 @@
 //! A state is what is still undecided: the rules known to match, and for the rest their
 //! conditions with the fields examined so far substituted. Branching on a field's cells
 //! substitutes its atoms; rules whose condition becomes true move to `matched`, false ones
-//! drop out. Rules that can no longer change any decision are pruned (an earlier `first`
+//! drop out. A rule's values for an `all` decision do not depend on any other rule, so
+//! they are not part of the state: the edge on which the rule becomes true *emits* it,
+//! and independent flag rules make a chain, not an exponential tree. Rules that can no longer change any decision are pruned (an earlier `first`
 //! rule matched, a higher `highest` value matched), so states that differ only in them
-//! meet, and equal states share one node. Past the node budget, a state becomes a
-//! residual leaf that finishes the job rule by rule, so the tree never explodes.
+//! meet, and equal states share one node. The budget counts work (the live rules of each
+//! branching node); past it, a state becomes a residual leaf that finishes the job rule
+//! by rule, so neither the tree nor its compile time ever explodes.
 
 use std::collections::HashMap;
 
 use super::domain::{Atom, Domain, MISSING};
 use super::formula::{Arena, AtomId, F, FALSE, TRUE};
-use super::{Node, NodeId, Residual, Tree};
+use super::{Edge, Node, NodeId, Residual, Tree};
 use crate::check::{Cond, Op, Policy, RuleId, RuleSet};
-use crate::decide::{Outcome, resolve};
+use crate::decide::{Outcome, resolve_split};
 
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct State {
@@ -33,18 +36,37 @@ struct Builder<'s> {
     outcomes: Vec<Outcome>,
     outcome_ids: HashMap<Outcome, u32>,
     residuals: Vec<Residual>,
+    emits: Vec<Box<[RuleId]>>,
+    emit_ids: HashMap<Vec<RuleId>, u32>,
+    /// Per rule: whether it sets a `first`/`highest` decision, and an `all` one.
+    ranked: Vec<bool>,
+    flags: Vec<bool>,
     budget: usize,
+    /// Work done so far: the live rules of every branching node, summed.
+    work: usize,
     /// Fields are examined in this order: the most used first.
     rank: Vec<usize>,
 }
 
 pub fn build(set: &RuleSet, domains: Vec<Domain>, budget: usize) -> Tree {
-    let mut uses = vec![0usize; set.fields.len()];
+    // Fields that decide `first`/`highest` decisions go first: those rules prune each
+    // other, while `all` rules are independent and, past the budget, cheap to evaluate
+    // one by one.
+    let mut uses = vec![(0usize, 0usize); set.fields.len()];
     for r in &set.rules {
+        let ranked = r
+            .actions
+            .iter()
+            .any(|a| set.decisions[a.decision].policy != Policy::All);
         let mut seen: Vec<usize> = r.cond.tests().iter().map(|t| t.field).collect();
         seen.sort_unstable();
         seen.dedup();
-        seen.into_iter().for_each(|f| uses[f] += 1);
+        for f in seen {
+            if ranked {
+                uses[f].0 += 1;
+            }
+            uses[f].1 += 1;
+        }
     }
     let mut order: Vec<usize> = (0..set.fields.len()).collect();
     order.sort_by_key(|f| (std::cmp::Reverse(uses[*f]), *f));
@@ -63,7 +85,28 @@ pub fn build(set: &RuleSet, domains: Vec<Domain>, budget: usize) -> Tree {
         outcomes: Vec::new(),
         outcome_ids: HashMap::new(),
         residuals: Vec::new(),
+        emits: vec![Box::default()],
+        emit_ids: HashMap::from([(Vec::new(), 0)]),
+        ranked: set
+            .rules
+            .iter()
+            .map(|r| {
+                r.actions
+                    .iter()
+                    .any(|a| set.decisions[a.decision].policy != Policy::All)
+            })
+            .collect(),
+        flags: set
+            .rules
+            .iter()
+            .map(|r| {
+                r.actions
+                    .iter()
+                    .any(|a| set.decisions[a.decision].policy == Policy::All)
+            })
+            .collect(),
         budget,
+        work: 0,
         rank,
     };
     let formulas: Vec<F> = set.rules.iter().map(|r| b.lower(&r.cond)).collect();
@@ -71,8 +114,7 @@ pub fn build(set: &RuleSet, domains: Vec<Domain>, budget: usize) -> Tree {
         matched: Vec::new(),
         live: formulas.iter().copied().enumerate().collect(),
     };
-    let start = b.settle(start);
-    let root = b.node(start);
+    let root = b.edge(start);
     Tree {
         domains: b.domains,
         atoms: b.atoms,
@@ -82,6 +124,7 @@ pub fn build(set: &RuleSet, domains: Vec<Domain>, budget: usize) -> Tree {
         root,
         outcomes: b.outcomes,
         residuals: b.residuals,
+        emits: b.emits,
         budget,
     }
 }
@@ -130,13 +173,22 @@ impl Builder<'_> {
         self.arena.atom(id)
     }
 
-    /// Moves decided rules out of `live` and drops the rules that can no longer matter.
-    fn settle(&self, st: State) -> State {
+    /// Moves decided rules out of `live` (returning those that emit `all` values) and
+    /// drops the rules that can no longer matter.
+    fn settle(&self, st: State) -> (State, Vec<RuleId>) {
         let mut matched = st.matched;
         let mut live = Vec::with_capacity(st.live.len());
+        let mut emitted = Vec::new();
         for (r, f) in st.live {
             match f {
-                TRUE => matched.push(r),
+                TRUE => {
+                    if self.flags[r] {
+                        emitted.push(r);
+                    }
+                    if self.ranked[r] {
+                        matched.push(r);
+                    }
+                }
                 FALSE => {}
                 _ => live.push((r, f)),
             }
@@ -155,11 +207,13 @@ impl Builder<'_> {
                     .min_by_key(|(rank, r)| (std::cmp::Reverse(*rank), *r))
             })
             .collect();
-        let matters = |r: RuleId| {
+        // Whether a rule's `first`/`highest` values could still win.
+        let ranked_matters = |r: RuleId| {
             set.rules[r].actions.iter().any(|a| {
                 let dec = &set.decisions[a.decision];
                 match (&dec.policy, best[a.decision]) {
-                    (Policy::All, _) | (_, None) => true,
+                    (Policy::All, _) => false,
+                    (_, None) => true,
                     (Policy::First, Some((_, b))) => b >= r,
                     (Policy::Highest(_), Some((rank, b))) => {
                         let mine = dec.policy.rank(&a.value);
@@ -168,9 +222,24 @@ impl Builder<'_> {
                 }
             })
         };
-        matched.retain(|r| matters(*r));
-        live.retain(|(r, _)| matters(*r));
-        State { matched, live }
+        matched.retain(|r| ranked_matters(*r));
+        live.retain(|(r, _)| self.flags[*r] || ranked_matters(*r));
+        (State { matched, live }, emitted)
+    }
+
+    /// The edge into a state: its node, and the rules the step into it emitted.
+    fn edge(&mut self, st: State) -> Edge {
+        let (st, mut emitted) = self.settle(st);
+        emitted.sort_unstable();
+        let next = u32::try_from(self.emits.len()).expect("fewer than 2^32 emit lists");
+        let emit = *self.emit_ids.entry(emitted.clone()).or_insert(next);
+        if emit == next {
+            self.emits.push(emitted.into());
+        }
+        Edge {
+            node: self.node(st),
+            emit,
+        }
     }
 
     fn node(&mut self, st: State) -> NodeId {
@@ -178,14 +247,15 @@ impl Builder<'_> {
             return *id;
         }
         let node = if st.live.is_empty() {
-            let outcome = resolve(self.set, &st.matched);
+            // `all` decisions show their defaults here; emitted rules replace them.
+            let outcome = resolve_split(self.set, &st.matched, &[]);
             let next = u32::try_from(self.outcomes.len()).expect("fewer than 2^32 outcomes");
             let id = *self.outcome_ids.entry(outcome.clone()).or_insert(next);
             if id == next {
                 self.outcomes.push(outcome);
             }
             Node::Leaf(id)
-        } else if self.nodes.len() >= self.budget {
+        } else if self.work >= self.budget {
             self.residuals.push(Residual {
                 matched: st.matched.clone(),
                 live: st.live.clone(),
@@ -194,6 +264,7 @@ impl Builder<'_> {
                 u32::try_from(self.residuals.len() - 1).expect("fewer than 2^32 residuals"),
             )
         } else {
+            self.work += st.live.len();
             self.branch(&st)
         };
         let id = NodeId::try_from(self.nodes.len()).expect("fewer than 2^32 nodes");
@@ -240,16 +311,16 @@ impl Builder<'_> {
                 .map(|cell| {
                     let value = |a: AtomId| cell_atoms.get(&a).map(|cells| cells[cell as usize]);
                     let next = self.step(st, &value);
-                    self.node(next)
+                    self.edge(next)
                 })
                 .collect();
             return Node::Switch { field, targets };
         }
         let (atom, bit) = first_bit.expect("a live rule asks about some atom of its field");
         let yes = self.step(st, &|a| (a == atom).then_some(true));
-        let yes = self.node(yes);
+        let yes = self.edge(yes);
         let no = self.step(st, &|a| (a == atom).then_some(false));
-        let no = self.node(no);
+        let no = self.edge(no);
         Node::Bit {
             field,
             bit,
@@ -265,9 +336,9 @@ impl Builder<'_> {
             .iter()
             .map(|(r, f)| (*r, self.arena.subst(*f, value, &mut memo)))
             .collect();
-        self.settle(State {
+        State {
             matched: st.matched.clone(),
             live,
-        })
+        }
     }
 }

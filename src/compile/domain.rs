@@ -67,6 +67,22 @@ pub enum Kind {
     },
 }
 
+/// Whether an interval holds a whole decimal cell. Its bounds are among the points, so
+/// an open cell `(a, b)` is inside exactly when the bounds lie outside it: decided from
+/// the points alone, with no arithmetic that could round or overflow.
+fn covers(iv: &Interval, points: &[Decimal], cell: u32) -> bool {
+    let c = cell as usize;
+    if c % 2 == 0 {
+        return iv.contains(points[c / 2 - 1]);
+    }
+    let i = c / 2;
+    let below = i.checked_sub(1).map(|j| points[j]);
+    let above = points.get(i).copied();
+    let lo_ok = iv.lo.is_none_or(|l| below.is_some_and(|a| l.value <= a));
+    let hi_ok = iv.hi.is_none_or(|h| above.is_some_and(|b| h.value >= b));
+    lo_ok && hi_ok
+}
+
 /// What the compiler needs from the rule set's tests to build the domains.
 #[derive(Default)]
 struct Collected {
@@ -291,9 +307,7 @@ impl Domain {
         match (&self.kind, op) {
             (_, Op::Missing) => vec![cells(&|c| c == MISSING)],
             (Kind::Decimal { points }, Op::Range(iv)) => {
-                vec![cells(&|c| {
-                    c != MISSING && iv.contains(self.representative(points, c))
-                })]
+                vec![cells(&|c| c != MISSING && covers(iv, points, c))]
             }
             (Kind::Enum, Op::EnumIn(values)) => {
                 vec![cells(&|c| c != MISSING && values.contains(&(c - 1)))]
@@ -328,21 +342,21 @@ impl Domain {
         Atom::Bit(self.field, count(b))
     }
 
-    /// A decimal inside a decimal cell: the point itself, or one between its neighbours.
-    pub fn representative(&self, points: &[Decimal], cell: u32) -> Decimal {
+    /// A decimal inside a decimal cell, for example orders: the point itself, or one
+    /// between its neighbours (saturating at the ends of the decimal range).
+    pub fn representative(points: &[Decimal], cell: u32) -> Decimal {
         let c = cell as usize;
-        let k = points.len();
-        if k == 0 {
+        if points.is_empty() {
             return Decimal::ZERO;
         }
         if c % 2 == 0 {
             return points[c / 2 - 1];
         }
-        let i = c / 2; // open cell below points[i]
+        let i = c / 2; // the open cell just below points[i]
         match (i.checked_sub(1).map(|j| points[j]), points.get(i)) {
-            (None, Some(p)) => p - Decimal::ONE,
-            (Some(p), None) => p + Decimal::ONE,
-            (Some(a), Some(b)) => (a + b) / Decimal::TWO,
+            (None, Some(p)) => p.checked_sub(Decimal::ONE).unwrap_or(*p),
+            (Some(p), None) => p.checked_add(Decimal::ONE).unwrap_or(p),
+            (Some(a), Some(b)) => a / Decimal::TWO + b / Decimal::TWO,
             (None, None) => Decimal::ZERO,
         }
     }

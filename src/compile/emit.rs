@@ -2,14 +2,16 @@
 
 use std::fmt::Write;
 
-use super::{Node, NodeId, Tree};
-use crate::check::RuleSet;
+use super::{Edge, Node, NodeId, Tree};
+use crate::check::{Policy, RuleSet};
 use crate::decide::Outcome;
 
+/// A leaf's `first`/`highest` decisions; `all` decisions are collected on the path.
 fn outcome_text(set: &RuleSet, o: &Outcome) -> String {
     set.decisions
         .iter()
         .zip(&o.decisions)
+        .filter(|(d, _)| d.policy != Policy::All)
         .map(|(d, x)| {
             let rules: Vec<&str> = x
                 .rules
@@ -27,6 +29,14 @@ fn outcome_text(set: &RuleSet, o: &Outcome) -> String {
         .join("  ")
 }
 
+/// The rules an edge emits, as ` + rule_a + rule_b`, or nothing.
+fn emit_text(set: &RuleSet, tree: &Tree, e: Edge) -> String {
+    tree.emits[e.emit as usize]
+        .iter()
+        .map(|r| format!(" + {}", set.rules[*r].name))
+        .collect()
+}
+
 fn summary(set: &RuleSet, tree: &Tree) -> String {
     let mut s = format!(
         "# {} rules over {} fields: {} nodes, {} distinct outcomes",
@@ -40,22 +50,33 @@ fn summary(set: &RuleSet, tree: &Tree) -> String {
     } else {
         let _ = writeln!(
             s,
-            "\n# node budget of {} reached: {} subtrees are decided rule by rule",
+            "\n# work budget of {} reached: {} subtrees are decided rule by rule",
             tree.budget,
             tree.residuals.len()
+        );
+    }
+    let all: Vec<String> = set
+        .decisions
+        .iter()
+        .filter(|d| d.policy == Policy::All)
+        .map(|d| match &d.default {
+            Some(v) => format!("`{}` (default {v:?})", d.name),
+            None => format!("`{}`", d.name),
+        })
+        .collect();
+    if !all.is_empty() {
+        let _ = writeln!(
+            s,
+            "# {}: the values of the rules marked `+ rule` on the path to a leaf",
+            all.join(", ")
         );
     }
     s
 }
 
 /// A switch's targets with the cells that lead to each, so shared targets print once.
-fn grouped(
-    set: &RuleSet,
-    tree: &Tree,
-    field: usize,
-    targets: &[NodeId],
-) -> Vec<(NodeId, Vec<String>)> {
-    let mut groups: Vec<(NodeId, Vec<String>)> = Vec::new();
+fn grouped(set: &RuleSet, tree: &Tree, field: usize, targets: &[Edge]) -> Vec<(Edge, Vec<String>)> {
+    let mut groups: Vec<(Edge, Vec<String>)> = Vec::new();
     for (cell, t) in (0u32..).zip(targets) {
         let label = tree.domains[field].describe_cell(set, cell);
         match groups.iter_mut().find(|(g, _)| g == t) {
@@ -70,7 +91,8 @@ fn grouped(
 pub fn to_text(set: &RuleSet, tree: &Tree) -> String {
     let mut out = summary(set, tree);
     let mut shown = vec![false; tree.nodes.len()];
-    text_node(set, tree, tree.root, 0, &mut shown, &mut out);
+    let _ = writeln!(out, "start{}:", emit_text(set, tree, tree.root));
+    text_node(set, tree, tree.root.node, 1, &mut shown, &mut out);
     out
 }
 
@@ -110,8 +132,13 @@ fn text_node(
         Node::Switch { field, targets } => {
             let _ = writeln!(out, "{pad}#{id} {}:", field_name(*field));
             for (t, labels) in grouped(set, tree, *field, targets) {
-                let _ = writeln!(out, "{pad}  {}:", labels.join(" | "));
-                text_node(set, tree, t, depth + 2, shown, out);
+                let _ = writeln!(
+                    out,
+                    "{pad}  {}{}:",
+                    labels.join(" | "),
+                    emit_text(set, tree, t)
+                );
+                text_node(set, tree, t.node, depth + 2, shown, out);
             }
         }
         Node::Bit {
@@ -122,10 +149,10 @@ fn text_node(
         } => {
             let test = &tree.domains[*field].bit_names[*bit as usize];
             let _ = writeln!(out, "{pad}#{id} {} {test}?", field_name(*field));
-            let _ = writeln!(out, "{pad}  yes:");
-            text_node(set, tree, *yes, depth + 2, shown, out);
-            let _ = writeln!(out, "{pad}  no:");
-            text_node(set, tree, *no, depth + 2, shown, out);
+            for (word, e) in [("yes", yes), ("no", no)] {
+                let _ = writeln!(out, "{pad}  {word}{}:", emit_text(set, tree, *e));
+                text_node(set, tree, e.node, depth + 2, shown, out);
+            }
         }
     }
 }
@@ -134,15 +161,20 @@ fn text_node(
 pub fn to_dot(set: &RuleSet, tree: &Tree) -> String {
     let mut out = String::from("digraph routebook {\n  node [fontname=\"sans-serif\"];\n");
     let q = |s: &str| s.replace('\\', "\\\\").replace('"', "\\\"");
+    let _ = writeln!(
+        out,
+        "  start [shape=point];\n  start -> n{} [label=\"{}\"];",
+        tree.root.node,
+        q(&emit_text(set, tree, tree.root))
+    );
     for (id, node) in tree.nodes.iter().enumerate() {
         match node {
             Node::Leaf(o) => {
-                let text = outcome_text(set, &tree.outcomes[*o as usize]).replace("  ", "\\n");
-                let _ = writeln!(
-                    out,
-                    "  n{id} [shape=box, label=\"{}\"];",
-                    q(&text).replace("\\\\n", "\\n")
-                );
+                let lines: Vec<String> = outcome_text(set, &tree.outcomes[*o as usize])
+                    .split("  ")
+                    .map(q)
+                    .collect();
+                let _ = writeln!(out, "  n{id} [shape=box, label=\"{}\"];", lines.join("\\n"));
             }
             Node::Residual(_) => {
                 let _ = writeln!(
@@ -153,11 +185,8 @@ pub fn to_dot(set: &RuleSet, tree: &Tree) -> String {
             Node::Switch { field, targets } => {
                 let _ = writeln!(out, "  n{id} [label=\"{}\"];", q(&set.fields[*field].name));
                 for (t, labels) in grouped(set, tree, *field, targets) {
-                    let _ = writeln!(
-                        out,
-                        "  n{id} -> n{t} [label=\"{}\"];",
-                        q(&labels.join(" | "))
-                    );
+                    let label = format!("{}{}", labels.join(" | "), emit_text(set, tree, t));
+                    let _ = writeln!(out, "  n{id} -> n{} [label=\"{}\"];", t.node, q(&label));
                 }
             }
             Node::Bit {
@@ -171,10 +200,10 @@ pub fn to_dot(set: &RuleSet, tree: &Tree) -> String {
                     set.fields[*field].name, tree.domains[*field].bit_names[*bit as usize]
                 );
                 let _ = writeln!(out, "  n{id} [label=\"{}?\"];", q(&test));
-                let _ = writeln!(
-                    out,
-                    "  n{id} -> n{yes} [label=\"yes\"];\n  n{id} -> n{no} [label=\"no\"];"
-                );
+                for (word, e) in [("yes", yes), ("no", no)] {
+                    let label = format!("{word}{}", emit_text(set, tree, *e));
+                    let _ = writeln!(out, "  n{id} -> n{} [label=\"{}\"];", e.node, q(&label));
+                }
             }
         }
     }

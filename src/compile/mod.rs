@@ -18,30 +18,43 @@ use formula::{Arena, F};
 
 pub type NodeId = u32;
 
-/// How many nodes a tree may have before the rest is decided rule by rule.
-pub const DEFAULT_BUDGET: usize = 200_000;
+/// How much work (live rules summed over branching nodes) building a tree may take
+/// before the rest is decided rule by rule. Rule sets whose rules exclude each other
+/// (region × channel × tier × amount band) need far less: 10,000 such rules take about
+/// 50,000; independent `all` rules are what reach it.
+pub const DEFAULT_BUDGET: usize = 1_000_000;
+
+/// A step to a node, emitting the rules (into `Tree::emits`; 0 is none) that became true
+/// on the way and add values to `all` decisions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Edge {
+    pub node: NodeId,
+    pub emit: u32,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Node {
-    /// Go to the target of the field's cell.
+    /// Follow the edge of the field's cell.
     Switch {
         field: FieldId,
-        targets: Box<[NodeId]>,
+        targets: Box<[Edge]>,
     },
-    /// Go to `yes` if the field's bit is set, else to `no`.
+    /// Follow `yes` if the field's bit is set, else `no`.
     Bit {
         field: FieldId,
         bit: u32,
-        yes: NodeId,
-        no: NodeId,
+        yes: Edge,
+        no: Edge,
     },
-    /// Everything is decided.
+    /// Everything is decided: the outcome's `first`/`highest` decisions, and its `all`
+    /// decisions as they are when no rule was emitted on the way.
     Leaf(u32),
     /// The node budget ran out here: evaluate these rules one by one.
     Residual(u32),
 }
 
-/// A state left undecided when the node budget ran out.
+/// A state left undecided when the work budget ran out. `matched` holds rules that
+/// matched for their `first`/`highest` decisions only.
 #[derive(Debug, Clone)]
 pub struct Residual {
     pub matched: Vec<RuleId>,
@@ -55,9 +68,11 @@ pub struct Tree {
     /// Each rule's condition as a formula over `atoms`.
     pub formulas: Vec<F>,
     pub nodes: Vec<Node>,
-    pub root: NodeId,
+    pub root: Edge,
     pub outcomes: Vec<Outcome>,
     pub residuals: Vec<Residual>,
+    /// Lists of rules emitted on edges; entry 0 is the empty list.
+    pub emits: Vec<Box<[RuleId]>>,
     pub budget: usize,
 }
 

@@ -6,5 +6,5 @@ pub mod reference;
 mod tree;
 
 pub use order::{Order, Value};
-pub use outcome::{Decided, Outcome, resolve};
+pub use outcome::{Decided, Outcome, decide_one, resolve, resolve_split};
 pub use tree::{Scratch, decide};

@@ -2,8 +2,8 @@
 
 use std::borrow::Cow;
 
-use super::{Order, Outcome, resolve};
-use crate::check::RuleSet;
+use super::{Order, Outcome, decide_one, resolve_split};
+use crate::check::{Policy, RuleId, RuleSet};
 use crate::compile::domain::Atom;
 use crate::compile::{Node, Tree};
 
@@ -13,6 +13,8 @@ pub struct Scratch {
     done: Vec<bool>,
     bits: Vec<u64>,
     offsets: Vec<usize>,
+    /// Rules emitted along the path: they add values to `all` decisions.
+    emitted: Vec<RuleId>,
 }
 
 impl Scratch {
@@ -23,6 +25,7 @@ impl Scratch {
             done: vec![false; tree.domains.len()],
             bits: vec![0; words],
             offsets,
+            emitted: Vec::new(),
         }
     }
 
@@ -45,7 +48,8 @@ impl Scratch {
     }
 }
 
-/// Decides one order with the compiled tree.
+/// Decides one order with the compiled tree. Borrows the leaf's outcome unless rules
+/// on the path added values to `all` decisions.
 pub fn decide<'t>(
     set: &RuleSet,
     tree: &'t Tree,
@@ -53,12 +57,14 @@ pub fn decide<'t>(
     s: &mut Scratch,
 ) -> Cow<'t, Outcome> {
     s.done.fill(false);
-    let mut id = tree.root;
+    s.emitted.clear();
+    let mut edge = tree.root;
     loop {
-        match tree.node(id) {
+        s.emitted.extend_from_slice(&tree.emits[edge.emit as usize]);
+        match tree.node(edge.node) {
             Node::Switch { field, targets } => {
                 s.view(tree, order, *field);
-                id = targets[s.cells[*field] as usize];
+                edge = targets[s.cells[*field] as usize];
             }
             Node::Bit {
                 field,
@@ -67,9 +73,22 @@ pub fn decide<'t>(
                 no,
             } => {
                 s.view(tree, order, *field);
-                id = if s.bit(*field, *bit) { *yes } else { *no };
+                edge = if s.bit(*field, *bit) { *yes } else { *no };
             }
-            Node::Leaf(o) => return Cow::Borrowed(&tree.outcomes[*o as usize]),
+            Node::Leaf(o) => {
+                let leaf = &tree.outcomes[*o as usize];
+                if s.emitted.is_empty() {
+                    return Cow::Borrowed(leaf);
+                }
+                s.emitted.sort_unstable();
+                let mut outcome = leaf.clone();
+                for (d, dec) in set.decisions.iter().enumerate() {
+                    if dec.policy == Policy::All {
+                        outcome.decisions[d] = decide_one(set, d, &s.emitted);
+                    }
+                }
+                return Cow::Owned(outcome);
+            }
             Node::Residual(r) => {
                 let res = &tree.residuals[*r as usize];
                 let mut matched = res.matched.clone();
@@ -86,10 +105,14 @@ pub fn decide<'t>(
                     });
                     if hit {
                         matched.push(*rule);
+                        s.emitted.push(*rule);
                     }
                 }
                 matched.sort_unstable();
-                return Cow::Owned(resolve(set, &matched));
+                s.emitted.sort_unstable();
+                // Emitted rules count for `all` decisions, matched ones for the others;
+                // `resolve_split` reads each decision from its own list.
+                return Cow::Owned(resolve_split(set, &matched, &s.emitted));
             }
         }
     }

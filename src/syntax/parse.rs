@@ -22,6 +22,9 @@ type Result<T> = std::result::Result<T, SyntaxError>;
 /// Parses a whole rule file. On a syntax error, keeps going item by item so that one
 /// run reports the errors of every item, not only the first.
 pub fn parse(text: &str) -> std::result::Result<File, Vec<SyntaxError>> {
+    // Track the literal tokens (`{`, `=`, `)`) expected at the furthest position, so a
+    // missing one can be named; rule files are small, the cost is nothing.
+    pest::set_error_detail(true);
     match RoutebookParser::parse(Rule::file, text) {
         Ok(mut pairs) => {
             let file = pairs.next().expect("the file rule always yields one pair");
@@ -54,14 +57,15 @@ pub fn parse(text: &str) -> std::result::Result<File, Vec<SyntaxError>> {
 }
 
 /// Parses each top-level item on its own. Items start on a line whose first word is an
-/// item keyword; that is how people lay rule files out, and a file laid out otherwise
-/// still gets its first error from the whole-file parse.
+/// item keyword (indented or not); that is how people lay rule files out, and a file
+/// laid out otherwise still gets its first error from the whole-file parse.
 fn recover(text: &str) -> Vec<SyntaxError> {
     let mut starts = vec![0];
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
-        let word: String = line.chars().take_while(|c| c.is_alphanumeric()).collect();
-        let rest = &line[word.len()..];
+        let code = line.trim_start();
+        let word: String = code.chars().take_while(|c| c.is_alphanumeric()).collect();
+        let rest = &code[word.len()..];
         let follows_ok = rest.is_empty() || rest.starts_with([' ', '\t', '\r', '\n', '{']);
         if offset > 0
             && follows_ok
@@ -104,10 +108,32 @@ fn is_only_comments(chunk: &str) -> bool {
         .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
 }
 
+/// The punctuation that structures items; tokens inside numbers or white space are not
+/// worth naming.
+const STRUCTURE: [&str; 9] = ["{", "}", "[", "]", "(", ")", "=", ":", ","];
+
 fn from_pest(e: &pest::error::Error<Rule>, text: &str, base: usize) -> SyntaxError {
-    let pos = match e.location {
+    let mut pos = match e.location {
         pest::error::InputLocation::Pos(p) | pest::error::InputLocation::Span((p, _)) => p,
     };
+    // Punctuation the parser wanted at the furthest point it reached: `{`, `=`, `:`, `)`.
+    let mut punctuation: Vec<String> = Vec::new();
+    if let Some(attempts) = e.parse_attempts()
+        && attempts.max_position >= pos
+    {
+        punctuation = attempts
+            .expected_tokens()
+            .into_iter()
+            .filter_map(|t| {
+                // The token type is not exported; its text is enough to keep punctuation.
+                let t = t.to_string();
+                STRUCTURE.contains(&t.as_str()).then(|| format!("`{t}`"))
+            })
+            .collect();
+        if !punctuation.is_empty() && attempts.max_position > pos {
+            pos = attempts.max_position;
+        }
+    }
     let rest = &text[pos..];
     let line_rest = rest.split('\n').next().unwrap_or("");
     if line_rest.starts_with('"') && !line_rest[1..].contains('"') {
@@ -119,12 +145,13 @@ fn from_pest(e: &pest::error::Error<Rule>, text: &str, base: usize) -> SyntaxErr
         )
         .with_help("strings end on the line they start; add the closing `\"`");
     }
-    let mut expected: Vec<&str> = match &e.variant {
-        pest::error::ErrorVariant::ParsingError { positives, .. } => {
-            positives.iter().filter_map(|r| describe(*r)).collect()
-        }
-        pest::error::ErrorVariant::CustomError { .. } => Vec::new(),
-    };
+    let at_furthest = punctuation.is_empty()
+        || matches!(e.location,
+        pest::error::InputLocation::Pos(p) | pest::error::InputLocation::Span((p, _)) if p == pos);
+    let mut expected: Vec<&str> = punctuation.iter().map(String::as_str).collect();
+    if at_furthest && let pest::error::ErrorVariant::ParsingError { positives, .. } = &e.variant {
+        expected.extend(positives.iter().filter_map(|r| describe(*r)));
+    }
     // In item-by-item recovery the end of a chunk is the start of the next item.
     if base > 0 || !matches!(e.variant, pest::error::ErrorVariant::ParsingError { .. }) {
         for x in &mut expected {
@@ -137,10 +164,22 @@ fn from_pest(e: &pest::error::Error<Rule>, text: &str, base: usize) -> SyntaxErr
     let mut seen = std::collections::HashSet::new();
     expected.retain(|x| seen.insert(*x));
     let found = found_token(rest);
+    let numeric = found.strip_prefix('-').unwrap_or(found);
+    if numeric.starts_with(|c: char| c.is_ascii_digit())
+        && Decimal::from_str(&numeric.replace('_', "")).is_err()
+    {
+        let span = Span::new(pos, pos + found.len()).shifted(base);
+        return SyntaxError::new(
+            span,
+            format!("`{found}` is not a number"),
+            "malformed number",
+        )
+        .with_help("numbers are written like `2000`, `49.90`, `-5.5` or `10_000`");
+    }
     let span = Span::new(pos, pos + found.len().max(1).min(rest.len().max(1))).shifted(base);
     let span = Span::new(span.start, span.end.min(base + text.len()).max(span.start));
     let message = match expected.as_slice() {
-        [] => "unexpected input".to_string(),
+        [] => "expected an item: `ruleset`, `fields`, `list`, `decision` or `rule`".to_string(),
         [one] => format!("expected {one}"),
         [init @ .., last] => format!("expected {} or {last}", init.join(", ")),
     };
@@ -170,8 +209,39 @@ fn found_token(rest: &str) -> &str {
     &rest_line[..end]
 }
 
+/// A pair's span without the white space and comments that pest's implicit skipping
+/// leaves at its end (before a trailing optional part that turned out absent).
 fn span(p: &Pair<'_, Rule>, base: usize) -> Span {
-    Span::from(p.as_span()).shifted(base)
+    let s = Span::from(p.as_span());
+    Span::new(s.start, s.start + content_len(p.as_str())).shifted(base)
+}
+
+fn content_len(text: &str) -> usize {
+    let mut end = text.len();
+    loop {
+        end = text[..end].trim_end().len();
+        let line_start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        match comment_start(&text[line_start..end]) {
+            Some(i) => end = line_start + i,
+            None => return end,
+        }
+    }
+}
+
+/// Where a `#` comment starts in one line, outside string literals.
+fn comment_start(line: &str) -> Option<usize> {
+    let mut in_str = false;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_str => escaped = true,
+            '"' => in_str = !in_str,
+            '#' if !in_str => return Some(i),
+            _ => {}
+        }
+    }
+    None
 }
 
 fn name(p: &Pair<'_, Rule>, base: usize) -> Name {
