@@ -5,18 +5,20 @@
 //! substitutes its atoms; rules whose condition becomes true move to `matched`, false ones
 //! drop out. A rule's values for an `all` decision do not depend on any other rule, so
 //! they are not part of the state: the edge on which the rule becomes true *emits* it,
-//! and independent flag rules make a chain, not an exponential tree. Rules that can no longer change any decision are pruned (an earlier `first`
-//! rule matched, a higher `highest` value matched), so states that differ only in them
-//! meet, and equal states share one node. The budget counts work (the live rules of each
+//! and independent flag rules make a chain, not an exponential tree. Rules that can no
+//! longer change any decision are pruned (an earlier `first` rule matched, a higher
+//! `highest` value matched), so states that differ only in them meet, and equal states
+//! share one node. The budget counts work (the live rules of each
 //! branching node); past it, a state becomes a residual leaf that finishes the job rule
 //! by rule, so neither the tree nor its compile time ever explodes.
 
 use std::collections::HashMap;
 
-use super::domain::{Atom, Domain, MISSING};
-use super::formula::{Arena, AtomId, F, FALSE, TRUE};
+use super::domain::Atom;
+use super::formula::{AtomId, F, FALSE, TRUE};
+use super::lower::Lowered;
 use super::{Edge, Node, NodeId, Residual, Tree};
-use crate::check::{Cond, Op, Policy, RuleId, RuleSet};
+use crate::check::{Policy, RuleId, RuleSet};
 use crate::decide::{Outcome, resolve_split};
 
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -27,10 +29,7 @@ struct State {
 
 struct Builder<'s> {
     set: &'s RuleSet,
-    domains: Vec<Domain>,
-    atoms: Vec<Atom>,
-    atom_ids: HashMap<Atom, AtomId>,
-    arena: Arena,
+    lw: Lowered,
     nodes: Vec<Node>,
     memo: HashMap<State, NodeId>,
     outcomes: Vec<Outcome>,
@@ -44,42 +43,12 @@ struct Builder<'s> {
     budget: usize,
     /// Work done so far: the live rules of every branching node, summed.
     work: usize,
-    /// Fields are examined in this order: the most used first.
-    rank: Vec<usize>,
 }
 
-pub fn build(set: &RuleSet, domains: Vec<Domain>, budget: usize) -> Tree {
-    // Fields that decide `first`/`highest` decisions go first: those rules prune each
-    // other, while `all` rules are independent and, past the budget, cheap to evaluate
-    // one by one.
-    let mut uses = vec![(0usize, 0usize); set.fields.len()];
-    for r in &set.rules {
-        let ranked = r
-            .actions
-            .iter()
-            .any(|a| set.decisions[a.decision].policy != Policy::All);
-        let mut seen: Vec<usize> = r.cond.tests().iter().map(|t| t.field).collect();
-        seen.sort_unstable();
-        seen.dedup();
-        for f in seen {
-            if ranked {
-                uses[f].0 += 1;
-            }
-            uses[f].1 += 1;
-        }
-    }
-    let mut order: Vec<usize> = (0..set.fields.len()).collect();
-    order.sort_by_key(|f| (std::cmp::Reverse(uses[*f]), *f));
-    let mut rank = vec![0; set.fields.len()];
-    for (i, f) in order.into_iter().enumerate() {
-        rank[f] = i;
-    }
+pub fn build(set: &RuleSet, lw: Lowered, budget: usize) -> Tree {
     let mut b = Builder {
         set,
-        domains,
-        atoms: Vec::new(),
-        atom_ids: HashMap::new(),
-        arena: Arena::default(),
+        lw,
         nodes: Vec::new(),
         memo: HashMap::new(),
         outcomes: Vec::new(),
@@ -107,19 +76,17 @@ pub fn build(set: &RuleSet, domains: Vec<Domain>, budget: usize) -> Tree {
             .collect(),
         budget,
         work: 0,
-        rank,
     };
-    let formulas: Vec<F> = set.rules.iter().map(|r| b.lower(&r.cond)).collect();
     let start = State {
         matched: Vec::new(),
-        live: formulas.iter().copied().enumerate().collect(),
+        live: b.lw.formulas.iter().copied().enumerate().collect(),
     };
     let root = b.edge(start);
     Tree {
-        domains: b.domains,
-        atoms: b.atoms,
-        arena: b.arena,
-        formulas,
+        domains: b.lw.domains,
+        atoms: b.lw.atoms,
+        arena: b.lw.arena,
+        formulas: b.lw.formulas,
         nodes: b.nodes,
         root,
         outcomes: b.outcomes,
@@ -130,49 +97,6 @@ pub fn build(set: &RuleSet, domains: Vec<Domain>, budget: usize) -> Tree {
 }
 
 impl Builder<'_> {
-    fn lower(&mut self, c: &Cond) -> F {
-        match c {
-            Cond::Test(t) => {
-                let parts: Vec<F> = self.domains[t.field]
-                    .atoms(&t.op)
-                    .into_iter()
-                    .map(|a| self.atom(a))
-                    .collect();
-                let f = if matches!(t.op, Op::HasAll(_)) {
-                    // `has all []` still needs some tag: a missing value equals nothing.
-                    let ncells = self.domains[t.field].ncells;
-                    let present = Atom::Cells(t.field, (0..ncells).map(|c| c != MISSING).collect());
-                    let present = self.atom(present);
-                    self.arena.and(parts.into_iter().chain([present]))
-                } else {
-                    self.arena.or(parts)
-                };
-                if t.negated { self.arena.not(f) } else { f }
-            }
-            Cond::Not(inner) => {
-                let f = self.lower(inner);
-                self.arena.not(f)
-            }
-            Cond::And(cs) => {
-                let parts: Vec<F> = cs.iter().map(|c| self.lower(c)).collect();
-                self.arena.and(parts)
-            }
-            Cond::Or(cs) => {
-                let parts: Vec<F> = cs.iter().map(|c| self.lower(c)).collect();
-                self.arena.or(parts)
-            }
-        }
-    }
-
-    fn atom(&mut self, a: Atom) -> F {
-        let next = AtomId::try_from(self.atoms.len()).expect("fewer than 2^32 atoms");
-        let id = *self.atom_ids.entry(a.clone()).or_insert(next);
-        if id == next {
-            self.atoms.push(a);
-        }
-        self.arena.atom(id)
-    }
-
     /// Moves decided rules out of `live` (returning those that emit `all` values) and
     /// drops the rules that can no longer matter.
     fn settle(&self, st: State) -> (State, Vec<RuleId>) {
@@ -278,10 +202,10 @@ impl Builder<'_> {
         let mut field = usize::MAX;
         let mut rank = usize::MAX;
         for (_, f) in &st.live {
-            self.arena.atoms(*f, &mut |a| {
-                let fl = self.atoms[a as usize].field();
-                if self.rank[fl] < rank {
-                    rank = self.rank[fl];
+            self.lw.arena.atoms(*f, &mut |a| {
+                let fl = self.lw.atoms[a as usize].field();
+                if self.lw.rank[fl] < rank {
+                    rank = self.lw.rank[fl];
                     field = fl;
                 }
             });
@@ -289,8 +213,9 @@ impl Builder<'_> {
         let mut cell_atoms = false;
         let mut first_bit: Option<(AtomId, u32)> = None;
         for (_, f) in &st.live {
-            self.arena
-                .atoms(*f, &mut |a| match &self.atoms[a as usize] {
+            self.lw
+                .arena
+                .atoms(*f, &mut |a| match &self.lw.atoms[a as usize] {
                     Atom::Cells(fl, _) if *fl == field => cell_atoms = true,
                     Atom::Bit(fl, b) if *fl == field && first_bit.is_none_or(|(x, _)| a < x) => {
                         first_bit = Some((a, *b));
@@ -299,18 +224,11 @@ impl Builder<'_> {
                 });
         }
         if cell_atoms {
-            let ncells = self.domains[field].ncells;
-            let cell_atoms: HashMap<AtomId, Box<[bool]>> = (0..)
-                .zip(&self.atoms)
-                .filter_map(|(id, a)| match a {
-                    Atom::Cells(fl, cells) if *fl == field => Some((id, cells.clone())),
-                    _ => None,
-                })
-                .collect();
+            let ncells = self.lw.domains[field].ncells;
             let targets = (0..ncells)
                 .map(|cell| {
-                    let value = |a: AtomId| cell_atoms.get(&a).map(|cells| cells[cell as usize]);
-                    let next = self.step(st, &value);
+                    let values = self.lw.cell_values(field, cell);
+                    let next = self.step(st, &|a| values.get(&a).copied());
                     self.edge(next)
                 })
                 .collect();
@@ -334,7 +252,7 @@ impl Builder<'_> {
         let live = st
             .live
             .iter()
-            .map(|(r, f)| (*r, self.arena.subst(*f, value, &mut memo)))
+            .map(|(r, f)| (*r, self.lw.arena.subst(*f, value, &mut memo)))
             .collect();
         State {
             matched: st.matched.clone(),

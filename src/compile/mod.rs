@@ -8,6 +8,7 @@ mod build;
 pub mod domain;
 mod emit;
 pub mod formula;
+pub mod lower;
 
 pub use emit::{to_dot, to_text};
 
@@ -99,5 +100,5 @@ pub fn compile(set: &RuleSet) -> Tree {
 }
 
 pub fn compile_with_budget(set: &RuleSet, budget: usize) -> Tree {
-    build::build(set, domain::domains(set), budget)
+    build::build(set, lower::lower(set), budget)
 }

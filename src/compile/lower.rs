@@ -1,0 +1,146 @@
+//! Lowering a checked rule set to what the compiler and the analysis both reason over:
+//! each field's domain split into cells and bits, tests as atoms on them, and each
+//! rule's condition as an interned formula over the atoms.
+
+use std::collections::HashMap;
+
+use super::domain::{self, Atom, Domain, Kind, MISSING};
+use super::formula::{Arena, AtomId, F};
+use crate::check::{Cond, FieldId, Op, Policy, RuleSet};
+use crate::decide::Value;
+
+pub struct Lowered {
+    pub domains: Vec<Domain>,
+    pub atoms: Vec<Atom>,
+    atom_ids: HashMap<Atom, AtomId>,
+    pub arena: Arena,
+    /// Each rule's condition.
+    pub formulas: Vec<F>,
+    /// Fields are examined in this order: `rank[field]`, lowest first.
+    pub rank: Vec<usize>,
+}
+
+pub fn lower(set: &RuleSet) -> Lowered {
+    let mut lw = Lowered {
+        domains: domain::domains(set),
+        atoms: Vec::new(),
+        atom_ids: HashMap::new(),
+        arena: Arena::default(),
+        formulas: Vec::new(),
+        rank: field_order(set),
+    };
+    lw.formulas = set.rules.iter().map(|r| lw.cond(&r.cond)).collect();
+    lw
+}
+
+/// The most used fields first; fields that decide `first`/`highest` decisions before
+/// others, since those rules prune each other while `all` rules are independent.
+fn field_order(set: &RuleSet) -> Vec<usize> {
+    let mut uses = vec![(0usize, 0usize); set.fields.len()];
+    for r in &set.rules {
+        let ranked = r
+            .actions
+            .iter()
+            .any(|a| set.decisions[a.decision].policy != Policy::All);
+        let mut seen: Vec<usize> = r.cond.tests().iter().map(|t| t.field).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        for f in seen {
+            if ranked {
+                uses[f].0 += 1;
+            }
+            uses[f].1 += 1;
+        }
+    }
+    let mut order: Vec<usize> = (0..set.fields.len()).collect();
+    order.sort_by_key(|f| (std::cmp::Reverse(uses[*f]), *f));
+    let mut rank = vec![0; set.fields.len()];
+    for (i, f) in order.into_iter().enumerate() {
+        rank[f] = i;
+    }
+    rank
+}
+
+impl Lowered {
+    fn cond(&mut self, c: &Cond) -> F {
+        match c {
+            Cond::Test(t) => {
+                let parts: Vec<F> = self.domains[t.field]
+                    .atoms(&t.op)
+                    .into_iter()
+                    .map(|a| self.atom(a))
+                    .collect();
+                let f = if matches!(t.op, Op::HasAll(_)) {
+                    // `has all []` still needs some tag: a missing value equals nothing.
+                    let ncells = self.domains[t.field].ncells;
+                    let present = Atom::Cells(t.field, (0..ncells).map(|c| c != MISSING).collect());
+                    let present = self.atom(present);
+                    self.arena.and(parts.into_iter().chain([present]))
+                } else {
+                    self.arena.or(parts)
+                };
+                if t.negated { self.arena.not(f) } else { f }
+            }
+            Cond::Not(inner) => {
+                let f = self.cond(inner);
+                self.arena.not(f)
+            }
+            Cond::And(cs) => {
+                let parts: Vec<F> = cs.iter().map(|c| self.cond(c)).collect();
+                self.arena.and(parts)
+            }
+            Cond::Or(cs) => {
+                let parts: Vec<F> = cs.iter().map(|c| self.cond(c)).collect();
+                self.arena.or(parts)
+            }
+        }
+    }
+
+    fn atom(&mut self, a: Atom) -> F {
+        let next = AtomId::try_from(self.atoms.len()).expect("fewer than 2^32 atoms");
+        let id = *self.atom_ids.entry(a.clone()).or_insert(next);
+        if id == next {
+            self.atoms.push(a);
+        }
+        self.arena.atom(id)
+    }
+
+    /// The field examined first among the atoms of a formula.
+    pub fn first_field(&self, f: F) -> Option<FieldId> {
+        let mut best: Option<FieldId> = None;
+        self.arena.atoms(f, &mut |a| {
+            let fl = self.atoms[a as usize].field();
+            if best.is_none_or(|b| self.rank[fl] < self.rank[b]) {
+                best = Some(fl);
+            }
+        });
+        best
+    }
+
+    /// Every atom's value once a field's cell is known: its cell atoms, and its bits where
+    /// the cell fixes them (a missing value has no bits; a text literal has exactly its own).
+    pub fn cell_values(&self, field: FieldId, cell: u32) -> HashMap<AtomId, bool> {
+        let domain = &self.domains[field];
+        let literal_bits: Option<Vec<u64>> = match &domain.kind {
+            Kind::Text { literals, .. } if cell >= 2 => {
+                literals.iter().find(|(_, c)| **c == cell).map(|(text, _)| {
+                    let mut bits = vec![0u64; (domain.nbits() as usize).div_ceil(64)];
+                    domain.classify(&Value::Text(text), &mut bits);
+                    bits
+                })
+            }
+            _ => None,
+        };
+        (0..)
+            .zip(&self.atoms)
+            .filter_map(|(id, a)| match a {
+                Atom::Cells(fl, cells) if *fl == field => Some((id, cells[cell as usize])),
+                Atom::Bit(fl, _) if *fl == field && cell == MISSING => Some((id, false)),
+                Atom::Bit(fl, b) if *fl == field => literal_bits
+                    .as_ref()
+                    .map(|bits| (id, bits[(*b / 64) as usize] & (1 << (b % 64)) != 0)),
+                _ => None,
+            })
+            .collect()
+    }
+}
