@@ -17,6 +17,7 @@ pub mod cli;
 pub mod compile;
 pub mod decide;
 pub mod diag;
+pub mod fmt;
 pub mod input;
 pub mod output;
 pub mod source;

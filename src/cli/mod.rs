@@ -3,6 +3,7 @@
 mod check;
 mod compile;
 mod explain;
+mod fmt;
 mod run;
 
 use std::io::IsTerminal;
@@ -68,6 +69,7 @@ enum Command {
     Run(run::Args),
     Compile(compile::Args),
     Explain(explain::Args),
+    Fmt(fmt::Args),
 }
 
 /// Parses the arguments, runs the subcommand, and returns its exit code.
@@ -89,6 +91,7 @@ pub fn main() -> ExitCode {
         Command::Run(a) => run::run(&a),
         Command::Compile(a) => compile::run(&a),
         Command::Explain(a) => explain::run(&a),
+        Command::Fmt(a) => fmt::run(&a),
     };
     match result {
         Ok(code) => code.into(),
