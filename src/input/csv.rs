@@ -1,43 +1,25 @@
 //! CSV and TSV exports: header row names the columns; comma, tab or semicolon separated.
 //!
+//! The file is read in chunks of whole records (`split.rs`), and records are parsed out
+//! of a chunk with `csv-core`, so a record's raw bytes are at hand without copying them.
 //! An unclosed quote makes a CSV parser swallow every following row into one field. To
-//! lose no order to that, the reader keeps the raw bytes of each record (a tee on the
-//! input); a record whose quotes do not balance, or whose width is wrong while it spans
-//! several lines, is read again line by line, each line becoming its own record, and
-//! the line with the broken quote is marked invalid.
+//! lose no order to that, a record whose quotes do not balance, or whose width is wrong
+//! while it spans several lines, is read again from its raw bytes line by line, each line
+//! becoming its own record, and the line with the broken quote is marked invalid.
 
-use std::cell::RefCell;
 use std::collections::VecDeque;
-use std::io::{BufRead, Read};
-use std::rc::Rc;
+use std::sync::Arc;
 
 use csv::ByteRecord;
+use csv_core::ReadRecordResult;
 
+use super::split::{Chunk, Records, Splitter};
 use super::{FatalError, Problem, RawOrder, Reader};
 
-/// Copies every byte read into a shared log, so a record's raw text can be looked at.
-struct Tee {
-    inner: Box<dyn BufRead>,
-    log: Rc<RefCell<Vec<u8>>>,
-}
-
-impl Read for Tee {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.log.borrow_mut().extend_from_slice(&buf[..n]);
-        Ok(n)
-    }
-}
-
-pub struct CsvReader {
-    rdr: csv::Reader<Tee>,
-    record: ByteRecord,
-    log: Rc<RefCell<Vec<u8>>>,
-    /// The byte offset in the file of `log[0]`.
-    log_base: u64,
+/// What reading a record needs to know about the file: shared by every chunk's reader.
+#[derive(Debug)]
+pub struct CsvLayout {
     delimiter: u8,
-    /// Records re-read line by line, waiting to be handed out.
-    pending: VecDeque<(u64, ByteRecord, Option<Problem>)>,
     /// The column of each declared field; `None` for an optional field the file lacks.
     columns: Vec<Option<usize>>,
     names: Vec<String>,
@@ -66,9 +48,11 @@ fn sniff(head: &[u8]) -> u8 {
         .map_or(b',', |(s, _)| *s)
 }
 
-impl CsvReader {
-    pub fn new(
-        mut input: Box<dyn BufRead>,
+impl CsvLayout {
+    /// Reads the header from the splitter (which then hands out the data records) and
+    /// finds each declared field's column.
+    pub fn read_header(
+        splitter: &mut Splitter,
         name: &str,
         tsv: bool,
         fields: &[(String, bool)],
@@ -76,24 +60,20 @@ impl CsvReader {
         let delimiter = if tsv {
             b'\t'
         } else {
-            let head = input
-                .fill_buf()
-                .map_err(|e| FatalError::new(format!("cannot read `{name}`: {e}")))?;
-            sniff(head)
+            sniff(splitter.peek(1 << 16)?)
         };
-        let log = Rc::new(RefCell::new(Vec::new()));
-        let tee = Tee {
-            inner: input,
-            log: Rc::clone(&log),
-        };
+        splitter.set_records(Records::Csv(delimiter));
+        // The header is the first record: a chunk of one record.
+        let head = splitter.next_sized(Vec::new(), 1)?.unwrap_or_default();
         let mut rdr = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .flexible(true)
-            .has_headers(true)
-            .from_reader(tee);
-        let headers: Vec<String> = rdr
-            .byte_headers()
-            .map_err(|e| FatalError::new(format!("cannot read the header of `{name}`: {e}")))?
+            .has_headers(false)
+            .from_reader(&head.bytes[..]);
+        let mut record = ByteRecord::new();
+        rdr.read_byte_record(&mut record)
+            .map_err(|e| FatalError::new(format!("cannot read the header of `{name}`: {e}")))?;
+        let headers: Vec<String> = record
             .iter()
             .map(|h| {
                 String::from_utf8_lossy(h)
@@ -115,13 +95,8 @@ impl CsvReader {
             }
             columns.push(col);
         }
-        Ok(CsvReader {
-            rdr,
-            record: ByteRecord::new(),
-            log,
-            log_base: 0,
+        Ok(CsvLayout {
             delimiter,
-            pending: VecDeque::new(),
             columns,
             names: fields.iter().map(|(n, _)| n.clone()).collect(),
             width: headers.len(),
@@ -129,35 +104,104 @@ impl CsvReader {
     }
 }
 
-impl CsvReader {
-    /// The raw bytes of the record just read; forgets what came before it.
-    fn raw_record(&mut self) -> Vec<u8> {
-        let start = self.record.position().map_or(0, csv::Position::byte);
-        let end = self.rdr.position().byte();
-        let mut log = self.log.borrow_mut();
-        let from = usize::try_from(start.saturating_sub(self.log_base))
-            .unwrap_or(0)
-            .min(log.len());
-        let to = usize::try_from(end.saturating_sub(self.log_base))
-            .unwrap_or(0)
-            .clamp(from, log.len());
-        let raw = log[from..to].to_vec();
-        // Drop consumed bytes now and then, not per record: draining is a memmove.
-        if from > 1 << 20 {
-            log.drain(..from);
-            self.log_base += from as u64;
+/// One parsed record: its fields' bytes one after another, and where each ends.
+#[derive(Default)]
+struct Fields {
+    data: Vec<u8>,
+    ends: Vec<usize>,
+    len: usize,
+}
+
+impl Fields {
+    fn get(&self, i: usize) -> Option<&[u8]> {
+        if i >= self.len {
+            return None;
         }
-        raw
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        Some(&self.data[start..self.ends[i]])
+    }
+
+    fn range(&self, i: usize) -> (usize, usize) {
+        (if i == 0 { 0 } else { self.ends[i - 1] }, self.ends[i])
+    }
+}
+
+/// Reads the records of one chunk after another; one per thread, reused across chunks.
+pub struct CsvChunkReader {
+    layout: Arc<CsvLayout>,
+    core: csv_core::Reader,
+    chunk: Chunk,
+    pos: usize,
+    fields: Fields,
+    /// Records re-read line by line, waiting to be handed out.
+    pending: VecDeque<(u64, ByteRecord, Option<Problem>)>,
+}
+
+impl CsvChunkReader {
+    pub fn new(layout: Arc<CsvLayout>) -> Self {
+        let core = csv_core::ReaderBuilder::new()
+            .delimiter(layout.delimiter)
+            .build();
+        CsvChunkReader {
+            layout,
+            core,
+            chunk: Chunk::default(),
+            pos: 0,
+            fields: Fields {
+                data: vec![0; 1024],
+                ends: vec![0; 64],
+                len: 0,
+            },
+            pending: VecDeque::new(),
+        }
+    }
+
+    /// Starts on a new chunk; returns the bytes of the one before, to reuse.
+    pub fn load(&mut self, chunk: Chunk) -> Vec<u8> {
+        self.core.reset();
+        self.pos = 0;
+        self.pending.clear();
+        std::mem::replace(&mut self.chunk, chunk).bytes
+    }
+
+    /// Parses the next record into `self.fields`; its line and raw bytes' start, or
+    /// `None` at the end of the chunk.
+    fn read(&mut self) -> Option<(u64, usize)> {
+        let start = self.pos;
+        let line = self.chunk.line + self.core.line() - 1;
+        let (mut nout, mut nend) = (0, 0);
+        loop {
+            let f = &mut self.fields;
+            let (res, nin, o, e) = self.core.read_record(
+                &self.chunk.bytes[self.pos..],
+                &mut f.data[nout..],
+                &mut f.ends[nend..],
+            );
+            self.pos += nin;
+            nout += o;
+            nend += e;
+            match res {
+                ReadRecordResult::InputEmpty => {}
+                ReadRecordResult::OutputFull => f.data.resize(f.data.len() * 2, 0),
+                ReadRecordResult::OutputEndsFull => f.ends.resize(f.ends.len() * 2, 0),
+                ReadRecordResult::Record => {
+                    f.len = nend;
+                    return Some((line, start));
+                }
+                ReadRecordResult::End => return None,
+            }
+        }
     }
 
     /// Splits a broken record into lines and queues each as its own record.
-    fn split_into_lines(&mut self, raw: &[u8], first_line: u64) {
+    fn split_into_lines(&mut self, raw_start: usize, first_line: u64) {
+        let raw = &self.chunk.bytes[raw_start..self.pos];
         let lines = raw
             .split(|b| *b == b'\n')
             .filter(|l| !l.iter().all(u8::is_ascii_whitespace));
         for (line, text) in (first_line..).zip(lines) {
             let mut rdr = csv::ReaderBuilder::new()
-                .delimiter(self.delimiter)
+                .delimiter(self.layout.delimiter)
                 .flexible(true)
                 .has_headers(false)
                 .from_reader(text);
@@ -175,69 +219,187 @@ impl CsvReader {
         }
     }
 
-    fn fill(&self, out: &mut RawOrder, line: u64, record: &ByteRecord, problem: Option<Problem>) {
-        out.clear(self.columns.len());
-        out.line = line;
-        out.problem = problem;
-        if out.problem.is_none() && record.len() != self.width {
-            out.problem = Some(Problem::record(format!(
-                "expected {} columns, found {}",
-                self.width,
-                record.len()
-            )));
+    fn take_pending(&mut self, out: &mut RawOrder) -> bool {
+        let Some((line, rec, problem)) = self.pending.pop_front() else {
+            return false;
+        };
+        let layout = &self.layout;
+        fill(layout, out, line, problem, rec.len(), |c| rec.get(c));
+        true
+    }
+}
+
+/// Fills `out` from one record's fields, given by column.
+fn fill<'r>(
+    layout: &CsvLayout,
+    out: &mut RawOrder,
+    line: u64,
+    problem: Option<Problem>,
+    width: usize,
+    field: impl Fn(usize) -> Option<&'r [u8]>,
+) {
+    out.clear(layout.columns.len());
+    out.line = line;
+    out.problem = problem;
+    if out.problem.is_none() && width != layout.width {
+        out.problem = Some(Problem::record(format!(
+            "expected {} columns, found {}",
+            layout.width, width
+        )));
+    }
+    for (i, col) in layout.columns.iter().enumerate() {
+        let Some(bytes) = col.and_then(&field) else {
+            continue;
+        };
+        set_bytes(layout, out, i, bytes);
+    }
+}
+
+fn set_bytes(layout: &CsvLayout, out: &mut RawOrder, field: usize, bytes: &[u8]) {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => out.set_text(field, s),
+        Err(_) => {
+            // Keep the key readable in the record; report the bytes as they were.
+            let lossy = String::from_utf8_lossy(bytes);
+            out.set_text(field, &lossy);
+            let p = Problem::field(&layout.names[field], Some(&lossy), "not valid UTF-8");
+            out.problem.get_or_insert(p);
         }
-        for (field, col) in self.columns.iter().enumerate() {
-            let Some(bytes) = col.and_then(|c| record.get(c)) else {
-                continue;
-            };
-            match std::str::from_utf8(bytes) {
-                Ok(s) => out.set_text(field, s),
-                Err(_) => {
-                    // Keep the key readable in the record; report the bytes as they were.
-                    let lossy = String::from_utf8_lossy(bytes);
-                    out.set_text(field, &lossy);
-                    let p = Problem::field(&self.names[field], Some(&lossy), "not valid UTF-8");
-                    out.problem.get_or_insert(p);
-                }
+    }
+}
+
+impl Reader for CsvChunkReader {
+    fn next(&mut self, out: &mut RawOrder) -> Result<bool, FatalError> {
+        if self.take_pending(out) {
+            return Ok(true);
+        }
+        let Some((line, raw_start)) = self.read() else {
+            return Ok(false);
+        };
+        let raw = &self.chunk.bytes[raw_start..self.pos];
+        // A bare quote inside one line is literal text (`12" pizza`); only a record that
+        // spans lines can have swallowed other rows.
+        if memchr::memchr(b'\n', raw.trim_ascii_end()).is_some()
+            && (memchr::memchr_iter(b'"', raw).count() % 2 == 1
+                || self.fields.len != self.layout.width)
+        {
+            self.split_into_lines(raw_start, line);
+            if self.take_pending(out) {
+                return Ok(true);
             }
         }
+        let (layout, f) = (&*self.layout, &self.fields);
+        // One UTF-8 check for the whole record; a field is then valid when it starts and
+        // ends on character boundaries. Anything else takes the field-by-field path.
+        let Ok(text) = std::str::from_utf8(&f.data[..f.range(f.len.saturating_sub(1)).1]) else {
+            fill(layout, out, line, None, f.len, |c| f.get(c));
+            return Ok(true);
+        };
+        out.clear(layout.columns.len());
+        out.line = line;
+        if f.len != layout.width {
+            out.problem = Some(Problem::record(format!(
+                "expected {} columns, found {}",
+                layout.width, f.len
+            )));
+        }
+        for (i, col) in layout.columns.iter().enumerate() {
+            let Some(c) = col.filter(|c| *c < f.len) else {
+                continue;
+            };
+            let (a, b) = f.range(c);
+            match text.get(a..b) {
+                Some(s) => out.set_text(i, s),
+                None => set_bytes(layout, out, i, &f.data[a..b]),
+            }
+        }
+        Ok(true)
+    }
+}
+
+/// A whole CSV export read one record at a time, chunk by chunk.
+pub struct CsvReader {
+    splitter: Splitter,
+    chunk: CsvChunkReader,
+}
+
+impl CsvReader {
+    pub fn new(
+        mut splitter: Splitter,
+        name: &str,
+        tsv: bool,
+        fields: &[(String, bool)],
+    ) -> Result<Self, FatalError> {
+        let layout = CsvLayout::read_header(&mut splitter, name, tsv, fields)?;
+        Ok(CsvReader {
+            splitter,
+            chunk: CsvChunkReader::new(Arc::new(layout)),
+        })
     }
 }
 
 impl Reader for CsvReader {
     fn next(&mut self, out: &mut RawOrder) -> Result<bool, FatalError> {
-        if let Some((line, rec, problem)) = self.pending.pop_front() {
-            self.fill(out, line, &rec, problem);
-            return Ok(true);
-        }
-        match self.rdr.read_byte_record(&mut self.record) {
-            Ok(false) => return Ok(false),
-            Ok(true) => {}
-            Err(e) => return Err(FatalError::new(format!("cannot read the file: {e}"))),
-        }
-        let line = self.record.position().map_or(0, csv::Position::line);
-        let raw = self.raw_record();
-        let quotes = raw.iter().filter(|b| **b == b'"').count();
-        let multiline = raw.trim_ascii_end().contains(&b'\n');
-        // A bare quote inside one line is literal text (`12" pizza`); only a record that
-        // spans lines can have swallowed other rows.
-        if multiline && (quotes % 2 == 1 || self.record.len() != self.width) {
-            self.split_into_lines(&raw, line);
-            if let Some((line, rec, problem)) = self.pending.pop_front() {
-                self.fill(out, line, &rec, problem);
+        loop {
+            if self.chunk.next(out)? {
                 return Ok(true);
             }
+            let spent = std::mem::take(&mut self.chunk.chunk.bytes);
+            match self.splitter.next_chunk(spent)? {
+                Some(chunk) => {
+                    self.chunk.load(chunk);
+                }
+                None => return Ok(false),
+            }
         }
-        let record = std::mem::take(&mut self.record);
-        self.fill(out, line, &record, None);
-        self.record = record;
-        Ok(true)
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::sniff;
+    use super::*;
+
+    /// Every record of `text` as (line, problem, fields), read in chunks of about `size`.
+    fn read_all(text: &[u8], size: usize) -> Vec<String> {
+        let fields: Vec<(String, bool)> = ["id", "note", "amount"]
+            .iter()
+            .map(|f| (f.to_string(), true))
+            .collect();
+        let input = Box::new(std::io::Cursor::new(text.to_vec()));
+        let mut splitter = Splitter::new(input, "t", Records::Lines);
+        let layout = CsvLayout::read_header(&mut splitter, "t", false, &fields).unwrap();
+        let mut reader = CsvChunkReader::new(Arc::new(layout));
+        let (mut raw, mut got) = (RawOrder::default(), Vec::new());
+        while let Some(chunk) = splitter.next_sized(Vec::new(), size).unwrap() {
+            reader.load(chunk);
+            while reader.next(&mut raw).unwrap() {
+                let values: Vec<_> = (0..3).map(|f| raw.get(f)).collect();
+                got.push(format!("{} {:?} {values:?}", raw.line, raw.problem));
+            }
+        }
+        got
+    }
+
+    #[test]
+    fn chunk_size_changes_nothing_that_is_read() {
+        let text = "id,note,amount\n\
+            A1,\"two\nlines, quoted\",10\n\
+            A2,plain,11\r\n\
+            \n\
+            A3,\"never closed,12\n\
+            A4,after,13\n\
+            A5,\"x\",14\n\
+            A6,12\" pizza,15\n\
+            A7,wide,16,extra\n\
+            A8,杭州,17\n\
+            A9,\"杭\",18";
+        let whole = read_all(text.as_bytes(), 1 << 20);
+        assert_eq!(whole.len(), 9, "{whole:#?}");
+        assert!(whole[2].contains("never closed"), "{whole:#?}");
+        for size in [1, 2, 5, 16, 40] {
+            assert_eq!(read_all(text.as_bytes(), size), whole, "chunks of {size}");
+        }
+    }
 
     #[test]
     fn sniffs_the_separator_outside_quotes() {

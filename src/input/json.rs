@@ -4,9 +4,11 @@
 //! nesting, so a file of any size streams, and a broken element costs only that order.
 
 use std::io::BufRead;
+use std::sync::Arc;
 
 use serde_json::Value as Json;
 
+use super::split::{Chunk, Splitter};
 use super::{FatalError, Problem, RawOrder, Reader};
 
 fn fill(out: &mut RawOrder, fields: &[(String, bool)], parsed: Result<Json, serde_json::Error>) {
@@ -54,22 +56,65 @@ pub fn read_one(text: &str, fields: &[(String, bool)], out: &mut RawOrder) {
     fill(out, fields, serde_json::from_str(text));
 }
 
-pub struct JsonLines {
-    input: Box<dyn BufRead>,
-    fields: Vec<(String, bool)>,
-    name: String,
-    buf: Vec<u8>,
+/// Reads the lines of one chunk of a JSON Lines export; one per thread, reused.
+pub struct JsonLinesChunk {
+    fields: Arc<[(String, bool)]>,
+    chunk: Chunk,
+    pos: usize,
     line: u64,
 }
 
-impl JsonLines {
-    pub fn new(input: Box<dyn BufRead>, name: &str, fields: &[(String, bool)]) -> Self {
-        JsonLines {
-            input,
-            fields: fields.to_vec(),
-            name: name.to_string(),
-            buf: Vec::new(),
+impl JsonLinesChunk {
+    pub fn new(fields: Arc<[(String, bool)]>) -> Self {
+        JsonLinesChunk {
+            fields,
+            chunk: Chunk::default(),
+            pos: 0,
             line: 0,
+        }
+    }
+
+    /// Starts on a new chunk; returns the bytes of the one before, to reuse.
+    pub fn load(&mut self, chunk: Chunk) -> Vec<u8> {
+        self.pos = 0;
+        self.line = chunk.line;
+        std::mem::replace(&mut self.chunk, chunk).bytes
+    }
+}
+
+impl Reader for JsonLinesChunk {
+    fn next(&mut self, out: &mut RawOrder) -> Result<bool, FatalError> {
+        let bytes = &self.chunk.bytes;
+        while self.pos < bytes.len() {
+            let rest = &bytes[self.pos..];
+            let len = memchr::memchr(b'\n', rest).map_or(rest.len(), |i| i + 1);
+            let text = &rest[..len];
+            self.pos += len;
+            let line = self.line;
+            self.line += 1;
+            if text.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            out.clear(self.fields.len());
+            out.line = line;
+            fill(out, &self.fields, serde_json::from_slice(text));
+            return Ok(true);
+        }
+        Ok(false)
+    }
+}
+
+/// A whole JSON Lines export read one order at a time, chunk by chunk.
+pub struct JsonLines {
+    splitter: Splitter,
+    chunk: JsonLinesChunk,
+}
+
+impl JsonLines {
+    pub fn new(splitter: Splitter, fields: &[(String, bool)]) -> Self {
+        JsonLines {
+            splitter,
+            chunk: JsonLinesChunk::new(fields.into()),
         }
     }
 }
@@ -77,22 +122,16 @@ impl JsonLines {
 impl Reader for JsonLines {
     fn next(&mut self, out: &mut RawOrder) -> Result<bool, FatalError> {
         loop {
-            self.buf.clear();
-            let n = self
-                .input
-                .read_until(b'\n', &mut self.buf)
-                .map_err(|e| FatalError::new(format!("cannot read `{}`: {e}", self.name)))?;
-            if n == 0 {
-                return Ok(false);
+            if self.chunk.next(out)? {
+                return Ok(true);
             }
-            self.line += 1;
-            if self.buf.iter().all(u8::is_ascii_whitespace) {
-                continue;
+            let spent = std::mem::take(&mut self.chunk.chunk.bytes);
+            match self.splitter.next_chunk(spent)? {
+                Some(chunk) => {
+                    self.chunk.load(chunk);
+                }
+                None => return Ok(false),
             }
-            out.clear(self.fields.len());
-            out.line = self.line;
-            fill(out, &self.fields, serde_json::from_slice(&self.buf));
-            return Ok(true);
         }
     }
 }

@@ -9,13 +9,16 @@
 mod csv;
 pub mod err;
 mod json;
+mod split;
 pub mod typing;
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufReader, Read};
 use std::path::Path;
+use std::sync::Arc;
 
 pub use err::{InputError, Problem};
 pub use json::read_one;
+pub use split::{CHUNK, Chunk, Splitter};
 
 /// Formats an export may come in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -173,6 +176,17 @@ pub fn field_specs(set: &crate::check::RuleSet) -> Vec<(String, bool)> {
         .collect()
 }
 
+fn stream(path: &Path) -> Result<(Box<dyn Read + Send>, Option<u64>), FatalError> {
+    if path == Path::new("-") {
+        return Ok((Box::new(std::io::stdin()), None));
+    }
+    let name = path.display();
+    let f = std::fs::File::open(path)
+        .map_err(|e| FatalError::new(format!("cannot read `{name}`: {e}")))?;
+    let len = f.metadata().ok().filter(|m| m.is_file()).map(|m| m.len());
+    Ok((Box::new(f), len))
+}
+
 /// Opens an export for the given field names (`-` is standard input).
 pub fn open(
     path: &Path,
@@ -180,22 +194,102 @@ pub fn open(
     fields: &[(String, bool)],
 ) -> Result<Box<dyn Reader>, FatalError> {
     let name = path.display().to_string();
-    let stream: Box<dyn Read> = if path == Path::new("-") {
-        Box::new(std::io::stdin().lock())
-    } else {
-        let f = std::fs::File::open(path)
-            .map_err(|e| FatalError::new(format!("cannot read `{name}`: {e}")))?;
-        Box::new(f)
-    };
-    let buffered: Box<dyn BufRead> = Box::new(BufReader::with_capacity(1 << 16, stream));
+    let (input, _) = stream(path)?;
     Ok(match format {
         Format::Csv | Format::Tsv => Box::new(csv::CsvReader::new(
-            buffered,
+            Splitter::new(input, &name, split::Records::Lines),
             &name,
             format == Format::Tsv,
             fields,
         )?),
-        Format::Jsonl => Box::new(json::JsonLines::new(buffered, &name, fields)),
-        Format::Json => Box::new(json::JsonArray::new(buffered, &name, fields)?),
+        Format::Jsonl => Box::new(json::JsonLines::new(
+            Splitter::new(input, &name, split::Records::Lines),
+            fields,
+        )),
+        Format::Json => Box::new(json::JsonArray::new(
+            Box::new(BufReader::with_capacity(1 << 16, input)),
+            &name,
+            fields,
+        )?),
     })
+}
+
+/// An export cut into chunks of whole records, to be read on several threads: the
+/// chunks come from `splitter` in file order, and `parser` reads the orders of each.
+pub struct Chunked {
+    pub splitter: Splitter,
+    pub parser: ChunkParser,
+    /// The file's size, when it is a file.
+    pub len: Option<u64>,
+}
+
+/// How to read the orders of a chunk; cheap to clone, one per thread.
+#[derive(Clone)]
+pub enum ChunkParser {
+    Csv(Arc<csv::CsvLayout>),
+    Lines(Arc<[(String, bool)]>),
+}
+
+impl ChunkParser {
+    pub fn reader(&self) -> ChunkReader {
+        match self {
+            ChunkParser::Csv(layout) => {
+                ChunkReader::Csv(Box::new(csv::CsvChunkReader::new(Arc::clone(layout))))
+            }
+            ChunkParser::Lines(fields) => {
+                ChunkReader::Lines(json::JsonLinesChunk::new(Arc::clone(fields)))
+            }
+        }
+    }
+}
+
+/// Reads the orders of one chunk after another.
+pub enum ChunkReader {
+    Csv(Box<csv::CsvChunkReader>),
+    Lines(json::JsonLinesChunk),
+}
+
+impl ChunkReader {
+    /// Starts on a new chunk; returns the bytes of the one before, to reuse.
+    pub fn load(&mut self, chunk: Chunk) -> Vec<u8> {
+        match self {
+            ChunkReader::Csv(r) => r.load(chunk),
+            ChunkReader::Lines(r) => r.load(chunk),
+        }
+    }
+}
+
+impl Reader for ChunkReader {
+    fn next(&mut self, out: &mut RawOrder) -> Result<bool, FatalError> {
+        match self {
+            ChunkReader::Csv(r) => r.next(out),
+            ChunkReader::Lines(r) => r.next(out),
+        }
+    }
+}
+
+/// Opens an export to be read in chunks; `None` for a JSON array, which is read whole
+/// with [`open`].
+pub fn open_chunked(
+    path: &Path,
+    format: Format,
+    fields: &[(String, bool)],
+) -> Result<Option<Chunked>, FatalError> {
+    let name = path.display().to_string();
+    let (input, len) = stream(path)?;
+    let mut splitter = Splitter::new(input, &name, split::Records::Lines);
+    let parser = match format {
+        Format::Csv | Format::Tsv => {
+            let layout =
+                csv::CsvLayout::read_header(&mut splitter, &name, format == Format::Tsv, fields)?;
+            ChunkParser::Csv(Arc::new(layout))
+        }
+        Format::Jsonl => ChunkParser::Lines(fields.into()),
+        Format::Json => return Ok(None),
+    };
+    Ok(Some(Chunked {
+        splitter,
+        parser,
+        len,
+    }))
 }
