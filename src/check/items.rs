@@ -319,12 +319,14 @@ impl Checker {
             }
             let cond = self.cond(&r.when);
             let actions = self.actions(r);
+            let accepts = self.accepts(r);
             if let Some(cond) = cond {
                 rules.push(Rule {
                     name: r.name.node.clone(),
                     description: r.description.as_ref().map(|d| d.node.clone()),
                     cond,
                     actions,
+                    accepts,
                     span: r.span,
                     name_span: r.name.span,
                 });
@@ -379,6 +381,38 @@ impl Checker {
             }
         }
         out.into_iter().map(|(a, _)| a).collect()
+    }
+
+    fn accepts(&mut self, r: &ast::RuleDef) -> Vec<(String, String)> {
+        let kinds: Vec<&str> = crate::analysis::Kind::ALL
+            .iter()
+            .map(|k| k.code())
+            .collect();
+        let mut out = Vec::new();
+        for a in &r.accepts {
+            match crate::analysis::Kind::from_code(&a.kind.node) {
+                Some(k) => out.push((k.code().to_string(), a.reason.node.clone())),
+                None => self.errors.push(unknown(
+                    "unknown-warning",
+                    "warning kind",
+                    &a.kind.node,
+                    a.kind.span,
+                    kinds.iter().copied(),
+                )),
+            }
+            if a.reason.node.trim().is_empty() {
+                self.errors.push(
+                    Diag::error(
+                        "no-reason",
+                        a.reason.span,
+                        "an accepted warning needs a reason",
+                    )
+                    .label("empty reason")
+                    .help("say why the warning is fine, so the next reader knows"),
+                );
+            }
+        }
+        out
     }
 
     /// An action word is a decision's name, or the singular of an `all` decision's name.

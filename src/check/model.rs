@@ -108,6 +108,8 @@ pub struct Rule {
     pub description: Option<String>,
     pub cond: Cond,
     pub actions: Vec<Action>,
+    /// Warning kinds accepted for this rule, with the author's reason.
+    pub accepts: Vec<(String, String)>,
     pub span: Span,
     pub name_span: Span,
 }

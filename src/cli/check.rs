@@ -5,9 +5,11 @@ use std::path::PathBuf;
 use clap::ValueEnum;
 
 use super::{CliError, Exit, expand_rule_paths, print_human, read_source};
+use crate::analysis::{self, Kind};
 use crate::diag::{Diag, Level};
 
-/// Check rule files: syntax, names, types and values.
+/// Check rule files: syntax, names, types and values, then what the rules do across all
+/// orders (impossible, shadowed and redundant rules, gaps, conflicts).
 ///
 /// Example: routebook check rules/ --format github
 #[derive(clap::Args)]
@@ -21,6 +23,23 @@ pub struct Args {
     /// Treat warnings as failures (`--deny warnings`).
     #[arg(long, value_name = "warnings")]
     deny: Option<Deny>,
+    /// Do not report this kind of warning (repeatable): unsatisfiable, unreachable,
+    /// redundant, gap, conflict, always-true, repeated-test, analysis-incomplete.
+    #[arg(long, value_name = "KIND", value_parser = kind)]
+    allow: Vec<Kind>,
+    /// Also report this kind of warning (repeatable); `conflicts` is off by default.
+    #[arg(long, value_name = "KIND", value_parser = kind)]
+    warn: Vec<Kind>,
+}
+
+fn kind(s: &str) -> Result<Kind, String> {
+    Kind::from_code(s).ok_or_else(|| {
+        let all: Vec<&str> = Kind::ALL.iter().map(|k| k.code()).collect();
+        format!(
+            "unknown warning kind `{s}`; expected one of {}",
+            all.join(", ")
+        )
+    })
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -40,10 +59,13 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
     let mut warnings = 0;
     let mut json = Vec::new();
     let paths = expand_rule_paths(&args.rules)?;
+    let mut options = analysis::Options::default();
+    options.kinds.extend(args.warn.iter().copied());
+    options.kinds.retain(|k| !args.allow.contains(k));
     for path in &paths {
         let source = read_source(path)?;
         let diags: Vec<Diag> = match crate::load(&source) {
-            Ok(_) => Vec::new(),
+            Ok(set) => analysis::analyse(&set, &options),
             Err(d) => d,
         };
         errors += diags.iter().filter(|d| d.level == Level::Error).count();

@@ -5,6 +5,7 @@ mod compile;
 mod explain;
 mod fmt;
 mod run;
+mod test;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -69,6 +70,7 @@ enum Command {
     Run(run::Args),
     Compile(compile::Args),
     Explain(explain::Args),
+    Test(test::Args),
     Fmt(fmt::Args),
 }
 
@@ -91,6 +93,7 @@ pub fn main() -> ExitCode {
         Command::Run(a) => run::run(&a),
         Command::Compile(a) => compile::run(&a),
         Command::Explain(a) => explain::run(&a),
+        Command::Test(a) => test::run(&a),
         Command::Fmt(a) => fmt::run(&a),
     };
     match result {

@@ -18,6 +18,10 @@ pub struct Lowered {
     pub formulas: Vec<F>,
     /// Fields are examined in this order: `rank[field]`, lowest first.
     pub rank: Vec<usize>,
+    /// Bits that imply others on the same field (`contains "加急"` ⇒ `contains "急"`),
+    /// as (field, bit, implied bit): what keeps the analysis from imagining impossible
+    /// texts.
+    pub implied: Vec<(FieldId, u32, u32)>,
 }
 
 pub fn lower(set: &RuleSet) -> Lowered {
@@ -28,9 +32,56 @@ pub fn lower(set: &RuleSet) -> Lowered {
         arena: Arena::default(),
         formulas: Vec::new(),
         rank: field_order(set),
+        implied: Vec::new(),
     };
+    lw.implied = lw.domains.iter().flat_map(implications).collect();
     lw.formulas = set.rules.iter().map(|r| lw.cond(&r.cond)).collect();
     lw
+}
+
+/// Which bit atoms of a field imply which: a pattern inside another, the same text as
+/// prefix, suffix or tag, and so on.
+fn implications(d: &Domain) -> Vec<(FieldId, u32, u32)> {
+    let parse = |name: &str| -> Option<(&'static str, String)> {
+        ["contains ", "starts with ", "ends with ", "has "]
+            .into_iter()
+            .find_map(|p| {
+                let lit = name.strip_prefix(p)?;
+                serde_json::from_str::<String>(lit)
+                    .ok()
+                    .map(|l| (p.trim_end(), l))
+            })
+    };
+    let tags = matches!(d.kind, Kind::Tags { .. });
+    let bits: Vec<(u32, Option<(&str, String)>)> =
+        (0..).zip(d.bit_names.iter().map(|n| parse(n))).collect();
+    let mut out = Vec::new();
+    for (a, pa) in &bits {
+        for (b, pb) in &bits {
+            let (Some((ka, la)), Some((kb, lb))) = (pa, pb) else {
+                continue;
+            };
+            if a == b {
+                continue;
+            }
+            let implies = if tags {
+                // A tag equal to A contains A; tags are separate strings, so only those.
+                (*ka == "has" && *kb == "contains" && la.contains(lb.as_str()))
+                    || (*ka == "contains" && *kb == "contains" && la.contains(lb.as_str()))
+            } else {
+                match (*ka, *kb) {
+                    (_, "contains") => la.contains(lb.as_str()),
+                    ("starts with", "starts with") => la.starts_with(lb.as_str()),
+                    ("ends with", "ends with") => la.ends_with(lb.as_str()),
+                    _ => false,
+                }
+            };
+            if implies {
+                out.push((d.field, *a, *b));
+            }
+        }
+    }
+    out
 }
 
 /// The most used fields first; fields that decide `first`/`highest` decisions before

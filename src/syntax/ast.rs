@@ -91,7 +91,16 @@ pub struct RuleDef {
     pub description: Option<Spanned<String>>,
     pub when: Spanned<CondExpr>,
     pub actions: Vec<ActionExpr>,
+    /// Warnings the author accepts for this rule, each with a reason.
+    pub accepts: Vec<AcceptExpr>,
     pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AcceptExpr {
+    /// A warning kind (`redundant`, `unreachable`, ...).
+    pub kind: Name,
+    pub reason: Spanned<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -68,6 +68,8 @@ pub fn describe(r: super::parse::Rule) -> Option<&'static str> {
         R::list_literal | R::list_ref => "a list",
         R::cond | R::conj | R::negated | R::test => "a condition",
         R::action => "an action (a decision and a value)",
+        R::accept | R::kw_accept => "`accept`",
+        R::accept_kind => "a warning kind",
         R::compare => "a comparison",
         R::op_missing
         | R::op_present

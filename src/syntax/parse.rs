@@ -7,8 +7,8 @@ use pest::iterators::Pair;
 use rust_decimal::Decimal;
 
 use super::ast::{
-    ActionExpr, CmpOp, CondExpr, DecisionDef, FieldDecl, File, Header, Item, ListDef, ListRef,
-    Literal, Name, OpExpr, PolicyExpr, RuleDef, Spanned, TestExpr, TypeExpr,
+    AcceptExpr, ActionExpr, CmpOp, CondExpr, DecisionDef, FieldDecl, File, Header, Item, ListDef,
+    ListRef, Literal, Name, OpExpr, PolicyExpr, RuleDef, Spanned, TestExpr, TypeExpr,
 };
 use super::err::{SyntaxError, describe};
 use crate::source::Span;
@@ -353,6 +353,7 @@ fn rule(p: Pair<'_, Rule>, base: usize) -> Result<RuleDef> {
     let mut description = None;
     let mut when = None;
     let mut actions = Vec::new();
+    let mut accepts = Vec::new();
     for c in p.into_inner() {
         match c.as_rule() {
             Rule::rule_name => rule_name = Some(name(&c, base)),
@@ -364,6 +365,12 @@ fn rule(p: Pair<'_, Rule>, base: usize) -> Result<RuleDef> {
                 let value = string(&it.next().expect("grammar: action value"), base)?;
                 actions.push(ActionExpr { word, value });
             }
+            Rule::accept => {
+                let mut it = c.into_inner().skip(1);
+                let kind = name(&it.next().expect("grammar: accept kind"), base);
+                let reason = string(&it.next().expect("grammar: accept reason"), base)?;
+                accepts.push(AcceptExpr { kind, reason });
+            }
             _ => {}
         }
     }
@@ -372,6 +379,7 @@ fn rule(p: Pair<'_, Rule>, base: usize) -> Result<RuleDef> {
         description,
         when: when.expect("grammar: rule condition"),
         actions,
+        accepts,
         span: sp,
     })
 }

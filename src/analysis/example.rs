@@ -1,0 +1,299 @@
+//! Turning a path through the cell space into a concrete example order, and describing
+//! paths as readable regions. An example is only used once the reference evaluator has
+//! confirmed it shows what the warning claims.
+
+use rust_decimal::Decimal;
+
+use super::search::Choice;
+use crate::check::{FieldId, FieldType, RuleSet};
+use crate::compile::domain::{Domain, Kind, MISSING};
+use crate::decide::{Order, Value};
+
+/// An order built for a warning, owning its values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    pub values: Vec<Owned>,
+    /// The fields the path constrained, in path order: the ones worth showing.
+    pub shown: Vec<FieldId>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Owned {
+    Missing,
+    Text(String),
+    Enum(u32),
+    Decimal(Decimal),
+    Bool(bool),
+    Tags(Vec<String>),
+}
+
+impl Example {
+    pub fn order(&self) -> Order<'_> {
+        Order {
+            values: self
+                .values
+                .iter()
+                .map(|v| match v {
+                    Owned::Missing => Value::Missing,
+                    Owned::Text(s) => Value::Text(s),
+                    Owned::Enum(i) => Value::Enum(*i),
+                    Owned::Decimal(d) => Value::Decimal(*d),
+                    Owned::Bool(b) => Value::Bool(*b),
+                    Owned::Tags(t) => Value::Tags(t.iter().map(String::as_str).collect()),
+                })
+                .collect(),
+        }
+    }
+
+    /// `channel = "tmall", amount = 2000.01, ship_region blank`.
+    pub fn describe(&self, set: &RuleSet) -> String {
+        let mut parts = Vec::new();
+        for &f in &self.shown {
+            let name = &set.fields[f].name;
+            parts.push(match (&self.values[f], &set.fields[f].ty) {
+                (Owned::Missing, FieldType::Tags) => format!("{name} empty"),
+                (Owned::Missing, _) => format!("{name} blank"),
+                (Owned::Text(s), _) => format!("{name} = {s:?}"),
+                (Owned::Enum(i), FieldType::OneOf(vs)) => format!("{name} = {:?}", vs[*i as usize]),
+                (Owned::Decimal(d), _) => format!("{name} = {d}"),
+                (Owned::Bool(b), _) => format!("{name} = {b}"),
+                (Owned::Tags(t), _) => format!(
+                    "{name} = [{}]",
+                    t.iter()
+                        .map(|x| format!("{x:?}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                (Owned::Enum(i), _) => format!("{name} = #{i}"),
+            });
+        }
+        if parts.is_empty() {
+            "any order".to_string()
+        } else {
+            parts.join(", ")
+        }
+    }
+}
+
+/// Builds an order that follows the path, or `None` if the path's combination of cells
+/// and bits is one no real value has (or one this builder cannot find, such as a
+/// required regex match).
+pub fn build(set: &RuleSet, domains: &[Domain], path: &[Choice]) -> Option<Example> {
+    let mut values = Vec::with_capacity(set.fields.len());
+    let mut shown = Vec::new();
+    for c in path {
+        let f = match c {
+            Choice::Cells(f, _) | Choice::Bit(f, _, _) => *f,
+        };
+        if !shown.contains(&f) {
+            shown.push(f);
+        }
+    }
+    for (id, field) in set.fields.iter().enumerate() {
+        let cells: Option<&Vec<u32>> = path.iter().find_map(|c| match c {
+            Choice::Cells(f, cells) if *f == id => Some(cells),
+            _ => None,
+        });
+        let bits: Vec<(u32, bool)> = path
+            .iter()
+            .filter_map(|c| match c {
+                Choice::Bit(f, b, v) if *f == id => Some((*b, *v)),
+                _ => None,
+            })
+            .collect();
+        let blank_ok = field.optional || field.ty == FieldType::Tags;
+        // Prefer a present value; a blank only where the path asks for one.
+        let cell = match cells {
+            Some(cs) => cs
+                .iter()
+                .copied()
+                .find(|c| *c != MISSING)
+                .or_else(|| cs.first().copied())?,
+            None if blank_ok && bits.iter().all(|(_, v)| !v) && field.ty != FieldType::Bool => {
+                MISSING
+            }
+            None => 1,
+        };
+        let d = &domains[id];
+        let v = value(d, cell, &bits)?;
+        // The value must land where the path says: same cell, same bits.
+        let mut words = vec![0u64; (d.nbits() as usize).div_ceil(64)];
+        let order_value = Example {
+            values: vec![v.clone()],
+            shown: vec![],
+        };
+        let got = d.classify(&order_value.order().values[0], &mut words);
+        let ok_cell = cells.is_none_or(|cs| cs.contains(&got));
+        let ok_bits = bits
+            .iter()
+            .all(|(b, want)| (words[(*b / 64) as usize] & (1 << (b % 64)) != 0) == *want);
+        if !(ok_cell && ok_bits) {
+            return None;
+        }
+        values.push(v);
+    }
+    Some(Example { values, shown })
+}
+
+fn value(d: &Domain, cell: u32, bits: &[(u32, bool)]) -> Option<Owned> {
+    if cell == MISSING {
+        return Some(Owned::Missing);
+    }
+    let wanted = |prefix: &str| -> Vec<String> {
+        bits.iter()
+            .filter(|(_, v)| *v)
+            .filter_map(|(b, _)| d.bit_names[*b as usize].strip_prefix(prefix))
+            .filter_map(|lit| serde_json::from_str::<String>(lit).ok())
+            .collect()
+    };
+    Some(match &d.kind {
+        Kind::Decimal { points } => Owned::Decimal(Domain::representative(points, cell)),
+        Kind::Enum => Owned::Enum(cell - 1),
+        Kind::Bool => Owned::Bool(cell == 2),
+        Kind::Text { literals, .. } => {
+            if let Some((lit, _)) = literals.iter().find(|(_, c)| **c == cell) {
+                return Some(Owned::Text(lit.clone()));
+            }
+            let starts = wanted("starts with ");
+            let ends = wanted("ends with ");
+            let contains = wanted("contains ");
+            let mut text = String::new();
+            text.push_str(
+                starts
+                    .iter()
+                    .max_by_key(|s| s.len())
+                    .map_or("", String::as_str),
+            );
+            for c in &contains {
+                if !text.contains(c.as_str()) {
+                    text.push_str(c);
+                }
+            }
+            text.push_str(
+                ends.iter()
+                    .max_by_key(|s| s.len())
+                    .map_or("", String::as_str),
+            );
+            if text.is_empty() {
+                text.push_str("other");
+            }
+            // "Other" text must not be one of the literals the rules compare with.
+            while literals.contains_key(&text) {
+                text.push('~');
+            }
+            Owned::Text(text)
+        }
+        Kind::Tags { .. } => {
+            let mut tags = wanted("has ");
+            tags.extend(wanted("contains "));
+            if tags.is_empty() {
+                tags.push("other".into());
+            }
+            Owned::Tags(tags)
+        }
+    })
+}
+
+/// A region as conditions a person reads: `amount > 2000 and channel in ["tmall"]`.
+pub fn describe_path(set: &RuleSet, domains: &[Domain], path: &[Choice]) -> String {
+    let mut parts = Vec::new();
+    for c in path {
+        match c {
+            // A group of every cell says nothing about the field.
+            Choice::Cells(f, cells)
+                if cells.len() as u32 + u32::from(!cells.contains(&MISSING))
+                    >= domains[*f].ncells => {}
+            Choice::Cells(f, cells) => parts.push(describe_cells(set, &domains[*f], cells)),
+            Choice::Bit(f, b, v) => {
+                let test = format!(
+                    "{} {}",
+                    set.fields[*f].name, domains[*f].bit_names[*b as usize]
+                );
+                parts.push(if *v { test } else { format!("not ({test})") });
+            }
+        }
+    }
+    if parts.is_empty() {
+        "every order".to_string()
+    } else {
+        parts.join(" and ")
+    }
+}
+
+fn describe_cells(set: &RuleSet, d: &Domain, cells: &[u32]) -> String {
+    let name = &set.fields[d.field].name;
+    let blank = cells.contains(&MISSING);
+    let present: Vec<u32> = cells.iter().copied().filter(|c| *c != MISSING).collect();
+    let mut text = match &d.kind {
+        Kind::Decimal { points } if !present.is_empty() => {
+            // Consecutive cells make one interval; show each run.
+            let mut runs: Vec<(u32, u32)> = Vec::new();
+            for c in &present {
+                match runs.last_mut() {
+                    Some((_, end)) if *end + 1 == *c => *end = *c,
+                    _ => runs.push((*c, *c)),
+                }
+            }
+            let texts: Vec<String> = runs
+                .iter()
+                .map(|(a, b)| interval(name, points, *a, *b))
+                .collect();
+            if texts.len() > 1 {
+                format!("({})", texts.join(" or "))
+            } else {
+                texts.join("")
+            }
+        }
+        _ if present.is_empty() => String::new(),
+        _ => {
+            let labels: Vec<String> = present.iter().map(|c| d.describe_cell(set, *c)).collect();
+            if labels.len() == 1 {
+                match labels[0].as_str() {
+                    "other" => format!("{name} is another value"),
+                    "some" => format!("{name} is not empty"),
+                    l => format!("{name} = {l}"),
+                }
+            } else {
+                format!("{name} in [{}]", labels.join(", "))
+            }
+        }
+    };
+    if blank {
+        let b = format!("{name} is blank");
+        text = if text.is_empty() {
+            b
+        } else {
+            format!("({text} or {b})")
+        };
+    }
+    text
+}
+
+fn interval(name: &str, points: &[Decimal], from: u32, to: u32) -> String {
+    // Cell 2i+2 is the point i; cell 2i+1 is the open interval below point i.
+    let lower = |c: u32| -> Option<String> {
+        let c = c as usize;
+        if c % 2 == 0 {
+            Some(format!(">= {}", points[c / 2 - 1]))
+        } else {
+            (c / 2).checked_sub(1).map(|j| format!("> {}", points[j]))
+        }
+    };
+    let upper = |c: u32| -> Option<String> {
+        let c = c as usize;
+        if c % 2 == 0 {
+            Some(format!("<= {}", points[c / 2 - 1]))
+        } else {
+            points.get(c / 2).map(|p| format!("< {p}"))
+        }
+    };
+    if from == to && from % 2 == 0 {
+        return format!("{name} = {}", points[from as usize / 2 - 1]);
+    }
+    match (lower(from), upper(to)) {
+        (Some(l), Some(u)) => format!("{name} {l} and {name} {u}"),
+        (Some(l), None) => format!("{name} {l}"),
+        (None, Some(u)) => format!("{name} {u}"),
+        (None, None) => format!("{name} is any number"),
+    }
+}

@@ -1,0 +1,226 @@
+//! Satisfiability over field cells and bits, by splitting on one field at a time.
+//!
+//! The space searched is every combination of one cell per field and a truth value per
+//! bit. It holds every real order (and some impossible ones, such as `contains "ab"`
+//! without `contains "a"`), so "no combination satisfies f" proves that no order does;
+//! a combination that does is only a candidate until an example order is built from it
+//! and checked (see `example.rs`). Cells that leave the same residual formula are kept
+//! together, which is what makes regions readable ("amount ≤ 2000") instead of one
+//! line per cell. Formulas are interned, so a formula found unsatisfiable once is never
+//! searched again.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::check::{FieldId, FieldType, RuleSet};
+use crate::compile::domain::{Atom, MISSING};
+use crate::compile::formula::{AtomId, F, FALSE, TRUE};
+use crate::compile::lower::Lowered;
+
+/// One step of a path through the space.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Choice {
+    /// The field's value is in one of these cells.
+    Cells(FieldId, Vec<u32>),
+    /// The field's bit has this value.
+    Bit(FieldId, u32, bool),
+}
+
+/// The work budget ran out before the question was settled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Incomplete;
+
+pub type Found<T> = Result<T, Incomplete>;
+
+pub struct Search<'a> {
+    pub lw: &'a mut Lowered,
+    set: &'a RuleSet,
+    unsat: HashSet<F>,
+    cells: HashMap<(FieldId, u32), HashMap<AtomId, bool>>,
+    work: usize,
+    budget: usize,
+}
+
+impl<'a> Search<'a> {
+    pub fn new(lw: &'a mut Lowered, set: &'a RuleSet, budget: usize) -> Self {
+        Search {
+            lw,
+            set,
+            unsat: HashSet::new(),
+            cells: HashMap::new(),
+            work: 0,
+            budget,
+        }
+    }
+
+    /// The cells a field takes in valid orders: `missing` only where a blank is allowed.
+    pub fn allowed(&self, field: FieldId) -> impl Iterator<Item = u32> + use<> {
+        let f = &self.set.fields[field];
+        let blank_ok = f.optional || f.ty == FieldType::Tags;
+        let first = if blank_ok { MISSING } else { MISSING + 1 };
+        first..self.lw.domains[field].ncells
+    }
+
+    fn subst_cell(&mut self, f: F, field: FieldId, cell: u32) -> Found<F> {
+        self.spend()?;
+        if !self.cells.contains_key(&(field, cell)) {
+            let values = self.lw.cell_values(field, cell);
+            self.cells.insert((field, cell), values);
+        }
+        let values = &self.cells[&(field, cell)];
+        let mut memo = HashMap::new();
+        Ok(self
+            .lw
+            .arena
+            .subst(f, &|a| values.get(&a).copied(), &mut memo))
+    }
+
+    /// Sets a bit atom, and the bits it implies (if true) or that imply it (if false).
+    fn subst_atom(&mut self, f: F, atom: AtomId, value: bool) -> Found<F> {
+        self.spend()?;
+        let mut fixed: HashMap<AtomId, bool> = HashMap::from([(atom, value)]);
+        if let Atom::Bit(field, bit) = self.lw.atoms[atom as usize] {
+            for &(fl, a, b) in &self.lw.implied {
+                let other = match (fl == field, value) {
+                    (true, true) if a == bit => b,
+                    (true, false) if b == bit => a,
+                    _ => continue,
+                };
+                if let Some(id) = self
+                    .lw
+                    .atoms
+                    .iter()
+                    .position(|x| *x == Atom::Bit(field, other))
+                {
+                    fixed.insert(AtomId::try_from(id).expect("fewer than 2^32 atoms"), value);
+                }
+            }
+        }
+        let mut memo = HashMap::new();
+        Ok(self
+            .lw
+            .arena
+            .subst(f, &|a| fixed.get(&a).copied(), &mut memo))
+    }
+
+    fn spend(&mut self) -> Found<()> {
+        self.work += 1;
+        if self.work > self.budget {
+            Err(Incomplete)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// The ways `f` splits on its first field: groups of cells, or a bit's two values.
+    fn split(&mut self, f: F) -> Found<Vec<(Choice, F)>> {
+        let Some(field) = self.lw.first_field(f) else {
+            return Ok(Vec::new());
+        };
+        let mut cell_atoms = false;
+        let mut bit: Option<(AtomId, u32)> = None;
+        let atoms = &self.lw.atoms;
+        self.lw.arena.atoms(f, &mut |a| match &atoms[a as usize] {
+            Atom::Cells(fl, _) if *fl == field => cell_atoms = true,
+            Atom::Bit(fl, b) if *fl == field && bit.is_none_or(|(x, _)| a < x) => {
+                bit = Some((a, *b))
+            }
+            _ => {}
+        });
+        let mut out: Vec<(Choice, F)> = Vec::new();
+        if cell_atoms {
+            for cell in self.allowed(field) {
+                let g = self.subst_cell(f, field, cell)?;
+                match out.iter_mut().find(|(_, h)| *h == g) {
+                    Some((Choice::Cells(_, cells), _)) => cells.push(cell),
+                    _ => out.push((Choice::Cells(field, vec![cell]), g)),
+                }
+            }
+        } else if let Some((atom, b)) = bit {
+            for value in [true, false] {
+                let g = self.subst_atom(f, atom, value)?;
+                out.push((Choice::Bit(field, b, value), g));
+            }
+        }
+        Ok(out)
+    }
+
+    /// A path to an order that satisfies `f`, or `None` when no order can.
+    pub fn witness(&mut self, f: F) -> Found<Option<Vec<Choice>>> {
+        let mut found = self.paths(f, 1)?;
+        Ok(found.pop())
+    }
+
+    pub fn satisfiable(&mut self, f: F) -> Found<bool> {
+        Ok(self.witness(f)?.is_some())
+    }
+
+    /// Up to `limit` disjoint regions (paths) where `f` holds.
+    pub fn paths(&mut self, f: F, limit: usize) -> Found<Vec<Vec<Choice>>> {
+        let mut out = Vec::new();
+        let mut path = Vec::new();
+        self.walk(f, limit, &mut path, &mut out)?;
+        Ok(out)
+    }
+
+    fn walk(
+        &mut self,
+        f: F,
+        limit: usize,
+        path: &mut Vec<Choice>,
+        out: &mut Vec<Vec<Choice>>,
+    ) -> Found<()> {
+        if out.len() >= limit || f == FALSE || self.unsat.contains(&f) {
+            return Ok(());
+        }
+        if f == TRUE {
+            out.push(path.clone());
+            return Ok(());
+        }
+        let before = out.len();
+        for (choice, g) in self.split(f)? {
+            path.push(choice);
+            self.walk(g, limit, path, out)?;
+            path.pop();
+            if out.len() >= limit {
+                break;
+            }
+        }
+        if out.len() == before {
+            self.unsat.insert(f);
+        }
+        Ok(())
+    }
+
+    /// Per field of `f`, the cells where `f` can still hold: a cheap over-approximation
+    /// used to skip pairs of rules that cannot overlap.
+    pub fn bounds(&mut self, f: F) -> Found<Vec<(FieldId, Vec<bool>)>> {
+        let mut fields: Vec<FieldId> = Vec::new();
+        let atoms = &self.lw.atoms;
+        self.lw.arena.atoms(f, &mut |a| {
+            if let Atom::Cells(fl, _) = &atoms[a as usize]
+                && !fields.contains(fl)
+            {
+                fields.push(*fl);
+            }
+        });
+        let mut out = Vec::with_capacity(fields.len());
+        for field in fields {
+            let n = self.lw.domains[field].ncells as usize;
+            let mut ok = vec![false; n];
+            for cell in self.allowed(field) {
+                ok[cell as usize] = self.subst_cell(f, field, cell)? != FALSE;
+            }
+            out.push((field, ok));
+        }
+        Ok(out)
+    }
+}
+
+/// Whether two rules' bounds leave some cell in common on every field both constrain.
+pub fn may_overlap(a: &[(FieldId, Vec<bool>)], b: &[(FieldId, Vec<bool>)]) -> bool {
+    a.iter().all(|(fa, ca)| {
+        b.iter()
+            .find(|(fb, _)| fb == fa)
+            .is_none_or(|(_, cb)| ca.iter().zip(cb).any(|(x, y)| *x && *y))
+    })
+}
