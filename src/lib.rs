@@ -12,6 +12,7 @@
 //! while [`input`] reads orders from CSV, JSON and JSON Lines exports and [`output`]
 //! writes one decision record per order. [`cli`] ties the stages to the subcommands.
 
+pub mod analysis;
 pub mod check;
 pub mod cli;
 pub mod compile;
