@@ -17,6 +17,17 @@ pub struct Analysis<'s, 'a> {
     bounds: Vec<Vec<(FieldId, Vec<bool>)>>,
     /// Per rule and decision: the rule can never set the decision's value.
     never_wins: Vec<Vec<bool>>,
+    /// Rules by the cells they allow on the first-examined field (see `neighbours`).
+    index: Option<Index>,
+}
+
+/// Which rules can share orders with which, by the cells they allow on one field:
+/// region × channel × tier rule sets would otherwise compare every pair of rules.
+struct Index {
+    field: FieldId,
+    buckets: Vec<Vec<RuleId>>,
+    /// Rules that do not constrain the field.
+    anywhere: Vec<RuleId>,
 }
 
 impl<'s, 'a> Analysis<'s, 'a> {
@@ -29,6 +40,7 @@ impl<'s, 'a> Analysis<'s, 'a> {
             dead: vec![false; n],
             bounds: vec![Vec::new(); n],
             never_wins: vec![vec![false; set.decisions.len()]; n],
+            index: None,
         }
     }
 
@@ -119,6 +131,67 @@ impl<'s, 'a> Analysis<'s, 'a> {
         }
     }
 
+    /// Indexes the rules on the field that splits them best: the one whose buckets
+    /// give the fewest candidate pairs (the sum of squared bucket sizes).
+    pub fn build_index(&mut self) {
+        let n = self.set.rules.len();
+        let mut best: Option<(usize, Index)> = None;
+        for field in 0..self.set.fields.len() {
+            let ncells = self.search.lw.domains[field].ncells as usize;
+            let mut index = Index {
+                field,
+                buckets: vec![Vec::new(); ncells],
+                anywhere: Vec::new(),
+            };
+            for (r, b) in self.bounds.iter().enumerate() {
+                match b.iter().find(|(f, _)| *f == field) {
+                    Some((_, cells)) => (0..ncells)
+                        .filter(|c| cells[*c])
+                        .for_each(|c| index.buckets[c].push(r)),
+                    None => index.anywhere.push(r),
+                }
+            }
+            let cost = index
+                .buckets
+                .iter()
+                .map(|b| b.len() * b.len())
+                .sum::<usize>()
+                + index.anywhere.len() * n;
+            if best.as_ref().is_none_or(|(c, _)| cost < *c) {
+                best = Some((cost, index));
+            }
+        }
+        self.index = best.map(|(_, ix)| ix);
+    }
+
+    /// The live rules other than `r` that may share orders with it, in file order.
+    fn neighbours(&self, r: RuleId) -> Vec<RuleId> {
+        let cells = self.index.as_ref().and_then(|ix| {
+            self.bounds[r]
+                .iter()
+                .find(|(f, _)| *f == ix.field)
+                .map(|(_, c)| (ix, c))
+        });
+        let mut out: Vec<RuleId> = match cells {
+            Some((ix, cells)) => cells
+                .iter()
+                .enumerate()
+                .filter(|(_, allowed)| **allowed)
+                .flat_map(|(c, _)| ix.buckets[c].iter().copied())
+                .chain(ix.anywhere.iter().copied())
+                .collect(),
+            None => (0..self.set.rules.len()).collect(),
+        };
+        out.sort_unstable();
+        out.dedup();
+        out.retain(|x| *x != r && !self.dead[*x] && may_overlap(&self.bounds[*x], &self.bounds[r]));
+        out
+    }
+
+    fn sets(&self, r: RuleId, d: DecisionId) -> bool {
+        self.set.rules[r].actions.iter().any(|a| a.decision == d)
+    }
+
     fn setters(&self, d: DecisionId) -> Vec<RuleId> {
         (0..self.set.rules.len())
             .filter(|r| !self.dead[*r] && self.set.rules[*r].sets(d).next().is_some())
@@ -136,11 +209,11 @@ impl<'s, 'a> Analysis<'s, 'a> {
                 continue;
             }
             let setters = self.setters(d);
-            for (i, &r) in setters.iter().enumerate() {
-                let earlier: Vec<RuleId> = setters[..i]
-                    .iter()
-                    .copied()
-                    .filter(|e| may_overlap(&self.bounds[*e], &self.bounds[r]))
+            for &r in &setters {
+                let earlier: Vec<RuleId> = self
+                    .neighbours(r)
+                    .into_iter()
+                    .filter(|e| *e < r && self.sets(*e, d))
                     .collect();
                 if let Err(_) | Ok(false) = self.never_wins(r, &earlier) {
                     continue;
@@ -295,9 +368,9 @@ impl<'s, 'a> Analysis<'s, 'a> {
         let dec = &self.set.decisions[d];
         let mine = self.value(r, d);
         let others: Vec<RuleId> = self
-            .setters(d)
+            .neighbours(r)
             .into_iter()
-            .filter(|o| *o != r && may_overlap(&self.bounds[*o], &self.bounds[r]))
+            .filter(|o| self.sets(*o, d))
             .collect();
         let fr = self.f(r);
         let default_is_mine = dec.default.as_deref() == Some(mine);
@@ -461,17 +534,19 @@ impl<'s, 'a> Analysis<'s, 'a> {
                 continue;
             }
             let setters = self.setters(d);
-            for (i, &r) in setters.iter().enumerate() {
+            for &r in &setters {
                 if self.never_wins[r][d] {
                     continue;
                 }
                 let mut with = Vec::new();
                 let mut witness = None;
-                for &e in &setters[..i] {
-                    if self.never_wins[e][d]
-                        || self.value(e, d) == self.value(r, d)
-                        || !may_overlap(&self.bounds[e], &self.bounds[r])
-                    {
+                let earlier: Vec<RuleId> = self
+                    .neighbours(r)
+                    .into_iter()
+                    .filter(|e| *e < r && self.sets(*e, d))
+                    .collect();
+                for e in earlier {
+                    if self.never_wins[e][d] || self.value(e, d) == self.value(r, d) {
                         continue;
                     }
                     let both = self.and(vec![self.f(r), self.f(e)]);

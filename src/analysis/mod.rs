@@ -138,6 +138,7 @@ pub fn findings(set: &RuleSet, opts: &Options) -> Vec<Warning> {
     let search = Search::new(&mut lw, set, opts.budget);
     let mut a = checks::Analysis::new(set, search);
     a.conditions();
+    a.build_index();
     a.shadowed();
     a.redundant();
     a.gaps();

@@ -9,7 +9,7 @@
 //! line per cell. Formulas are interned, so a formula found unsatisfiable once is never
 //! searched again.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::check::{FieldId, FieldType, RuleSet};
 use crate::compile::domain::{Atom, MISSING};
@@ -45,8 +45,8 @@ impl<'a> Search<'a> {
         Search {
             lw,
             set,
-            unsat: HashSet::new(),
-            cells: HashMap::new(),
+            unsat: HashSet::default(),
+            cells: HashMap::default(),
             work: 0,
             budget,
         }
@@ -67,7 +67,7 @@ impl<'a> Search<'a> {
             self.cells.insert((field, cell), values);
         }
         let values = &self.cells[&(field, cell)];
-        let mut memo = HashMap::new();
+        let mut memo = HashMap::default();
         Ok(self
             .lw
             .arena
@@ -77,7 +77,8 @@ impl<'a> Search<'a> {
     /// Sets a bit atom, and the bits it implies (if true) or that imply it (if false).
     fn subst_atom(&mut self, f: F, atom: AtomId, value: bool) -> Found<F> {
         self.spend()?;
-        let mut fixed: HashMap<AtomId, bool> = HashMap::from([(atom, value)]);
+        let mut fixed: HashMap<AtomId, bool> =
+            [(atom, value)].into_iter().collect::<HashMap<_, _>>();
         if let Atom::Bit(field, bit) = self.lw.atoms[atom as usize] {
             for &(fl, a, b) in &self.lw.implied {
                 let other = match (fl == field, value) {
@@ -95,7 +96,7 @@ impl<'a> Search<'a> {
                 }
             }
         }
-        let mut memo = HashMap::new();
+        let mut memo = HashMap::default();
         Ok(self
             .lw
             .arena

@@ -12,7 +12,7 @@
 //! branching node); past it, a state becomes a residual leaf that finishes the job rule
 //! by rule, so neither the tree nor its compile time ever explodes.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::domain::Atom;
 use super::formula::{AtomId, F, FALSE, TRUE};
@@ -50,12 +50,12 @@ pub fn build(set: &RuleSet, lw: Lowered, budget: usize) -> Tree {
         set,
         lw,
         nodes: Vec::new(),
-        memo: HashMap::new(),
+        memo: HashMap::default(),
         outcomes: Vec::new(),
-        outcome_ids: HashMap::new(),
+        outcome_ids: HashMap::default(),
         residuals: Vec::new(),
         emits: vec![Box::default()],
-        emit_ids: HashMap::from([(Vec::new(), 0)]),
+        emit_ids: [(Vec::new(), 0)].into_iter().collect::<HashMap<_, _>>(),
         ranked: set
             .rules
             .iter()
@@ -248,7 +248,7 @@ impl Builder<'_> {
     }
 
     fn step(&mut self, st: &State, value: &dyn Fn(AtomId) -> Option<bool>) -> State {
-        let mut memo = HashMap::new();
+        let mut memo = HashMap::default();
         let live = st
             .live
             .iter()

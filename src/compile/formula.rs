@@ -3,7 +3,7 @@
 //! Interning makes equal formulas share one id, so the compiler can tell cheaply when two
 //! partial evaluations leave the same question, and share the subtree that answers it.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// An interned formula.
 pub type F = u32;
@@ -31,7 +31,7 @@ impl Default for Arena {
     fn default() -> Self {
         let mut a = Arena {
             nodes: Vec::new(),
-            ids: HashMap::new(),
+            ids: HashMap::default(),
         };
         a.intern(Node::True);
         a.intern(Node::False);
@@ -187,9 +187,9 @@ mod tests {
         let mut a = Arena::default();
         let (x, y) = (a.atom(0), a.atom(1));
         let f = a.and([x, y]);
-        let mut memo = HashMap::new();
+        let mut memo = HashMap::default();
         assert_eq!(a.subst(f, &|id| (id == 0).then_some(true), &mut memo), y);
-        let mut memo = HashMap::new();
+        let mut memo = HashMap::default();
         assert_eq!(
             a.subst(f, &|id| (id == 1).then_some(false), &mut memo),
             FALSE

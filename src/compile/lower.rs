@@ -2,7 +2,7 @@
 //! each field's domain split into cells and bits, tests as atoms on them, and each
 //! rule's condition as an interned formula over the atoms.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::domain::{self, Atom, Domain, Kind, MISSING};
 use super::formula::{Arena, AtomId, F};
@@ -28,7 +28,7 @@ pub fn lower(set: &RuleSet) -> Lowered {
     let mut lw = Lowered {
         domains: domain::domains(set),
         atoms: Vec::new(),
-        atom_ids: HashMap::new(),
+        atom_ids: HashMap::default(),
         arena: Arena::default(),
         formulas: Vec::new(),
         rank: field_order(set),

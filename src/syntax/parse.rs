@@ -22,9 +22,7 @@ type Result<T> = std::result::Result<T, SyntaxError>;
 /// Parses a whole rule file. On a syntax error, keeps going item by item so that one
 /// run reports the errors of every item, not only the first.
 pub fn parse(text: &str) -> std::result::Result<File, Vec<SyntaxError>> {
-    // Track the literal tokens (`{`, `=`, `)`) expected at the furthest position, so a
-    // missing one can be named; rule files are small, the cost is nothing.
-    pest::set_error_detail(true);
+    pest::set_error_detail(false);
     match RoutebookParser::parse(Rule::file, text) {
         Ok(mut pairs) => {
             let file = pairs.next().expect("the file rule always yields one pair");
@@ -45,7 +43,13 @@ pub fn parse(text: &str) -> std::result::Result<File, Vec<SyntaxError>> {
                 Err(errors)
             }
         }
-        Err(whole) => {
+        Err(_) => {
+            // Parse again tracking the literal tokens (`{`, `=`, `)`) expected at the
+            // furthest position, so a missing one can be named. It slows parsing down,
+            // so only a file that has an error pays for it.
+            pest::set_error_detail(true);
+            let whole = RoutebookParser::parse(Rule::file, text)
+                .expect_err("the file failed to parse a moment ago");
             let errors = recover(text);
             if errors.is_empty() {
                 Err(vec![from_pest(&whole, text, 0)])
