@@ -79,6 +79,7 @@ fn every_rule_file_in_the_repository_keeps_its_tree_and_comments() {
     let mut files = rule_files("rules");
     files.extend(rule_files("tests/fixtures/valid"));
     files.extend(rule_files("tests/fixtures/fmt"));
+    files.extend(rule_files("tests/fixtures/analysis"));
     assert!(files.len() >= 7, "found {files:?}");
     for f in files {
         let text = std::fs::read_to_string(&f).expect("readable");
@@ -257,8 +258,8 @@ fn file_tokens() -> impl Strategy<Value = Vec<String>> {
             t.push("then".into());
             t.extend(words(match actions {
                 0 => "route \"a\"",
-                1 => "route \"b\" , flag \"x\"",
-                _ => "approval \"boss\" , flag \"x\" , flag \"y\"",
+                1 => "route \"b\" , flag \"x\" accept redundant \"kept#1\"",
+                _ => "approval \"boss\" , flag \"x\" , flag \"y\" accept gap \"a\" accept conflict \"b\"",
             }));
         }
         t

@@ -226,5 +226,10 @@ impl Builder<'_> {
                 (first.word.span.start, last.value.span.end),
             );
         }
+        for a in &r.accepts {
+            let s = format!("accept {} {}", a.kind.node, quote(&a.reason.node));
+            let span = (a.kind.span.start, a.reason.span.end);
+            self.push(2, vec![s], Kind::Inner, span);
+        }
     }
 }
