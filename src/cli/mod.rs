@@ -2,6 +2,7 @@
 
 mod check;
 mod compile;
+mod diff;
 mod explain;
 mod fmt;
 mod run;
@@ -71,6 +72,7 @@ enum Command {
     Compile(compile::Args),
     Explain(explain::Args),
     Test(test::Args),
+    Diff(diff::Args),
     Fmt(fmt::Args),
 }
 
@@ -94,6 +96,7 @@ pub fn main() -> ExitCode {
         Command::Compile(a) => compile::run(&a),
         Command::Explain(a) => explain::run(&a),
         Command::Test(a) => test::run(&a),
+        Command::Diff(a) => diff::run(&a),
         Command::Fmt(a) => fmt::run(&a),
     };
     match result {

@@ -1,6 +1,7 @@
 //! Output: one decision record per order (CSV, JSON Lines, JSON) and the run summary.
 
 mod csv;
+pub mod diff;
 mod json;
 pub mod summary;
 
