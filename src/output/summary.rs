@@ -59,12 +59,15 @@ impl Summary {
     /// The summary for people, as printed by `run --summary`.
     pub fn render(&self, set: &RuleSet) -> String {
         let mut s = String::new();
-        if let Some(name) = &set.name {
-            let _ = writeln!(
-                s,
-                "rule set {name} {}",
-                set.version.as_deref().unwrap_or("")
-            );
+        // Which rule file made these decisions: the records carry the same two values.
+        match (&set.name, &set.version) {
+            (Some(name), Some(version)) => {
+                let _ = writeln!(s, "rule set {name} {version}");
+            }
+            (Some(name), None) => {
+                let _ = writeln!(s, "rule set {name}");
+            }
+            _ => {}
         }
         let _ = writeln!(
             s,
