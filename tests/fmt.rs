@@ -310,3 +310,86 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------- the binary
+
+struct Run {
+    stdout: String,
+    stderr: String,
+    code: i32,
+}
+
+fn routebook(args: &[&str], stdin: &str) -> Run {
+    let out = assert_cmd::Command::cargo_bin("routebook")
+        .expect("the binary is built")
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .write_stdin(stdin.as_bytes().to_vec())
+        .output()
+        .expect("the binary runs");
+    Run {
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+        code: out.status.code().expect("exited normally"),
+    }
+}
+
+const MESSY: &str = "rule r when a>1 then d \"v\"  # done\n";
+
+#[test]
+fn fmt_dash_reads_stdin_and_writes_stdout() {
+    let r = routebook(&["fmt", "-"], MESSY);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "rule r\n  when a > 1\n  then d \"v\"  # done\n");
+}
+
+#[test]
+fn fmt_check_lists_files_that_would_change_and_changes_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let messy = dir.path().join("messy.rules");
+    let tidy = dir.path().join("tidy.rules");
+    std::fs::write(&messy, MESSY).expect("writable");
+    std::fs::write(&tidy, format(MESSY).expect("formats")).expect("writable");
+    let dir_s = dir.path().to_str().expect("UTF-8 path");
+    let r = routebook(&["fmt", "--check", dir_s], "");
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.stdout.trim(), messy.to_str().expect("UTF-8 path"));
+    assert_eq!(std::fs::read_to_string(&messy).expect("readable"), MESSY);
+    // formatting in place, then --check passes
+    let r = routebook(&["fmt", dir_s], "");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("formatted 2 files: 1 changed"),
+        "{}",
+        r.stderr
+    );
+    let r = routebook(&["fmt", "--check", dir_s], "");
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.stdout, "");
+    // stdin with --check
+    let r = routebook(&["fmt", "--check", "-"], MESSY);
+    assert_eq!((r.code, r.stdout.trim()), (1, "<stdin>"));
+}
+
+#[test]
+fn fmt_reports_a_syntax_error_like_check_and_leaves_the_file_alone() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let broken = dir.path().join("broken.rules");
+    std::fs::write(&broken, "rule r when then d \"v\"\n").expect("writable");
+    let r = routebook(&["fmt", broken.to_str().expect("UTF-8 path")], "");
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("broken.rules:1"), "{}", r.stderr);
+    assert!(r.stderr.contains("not formatted"), "{}", r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&broken).expect("readable"),
+        "rule r when then d \"v\"\n"
+    );
+}
+
+#[test]
+fn fmt_of_a_missing_file_exits_2() {
+    let r = routebook(&["fmt", "no/such.rules"], "");
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("no/such.rules"), "{}", r.stderr);
+}

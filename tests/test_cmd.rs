@@ -287,3 +287,27 @@ fn help_has_an_example() {
     assert!(r.stdout.contains("Example: routebook test rules/"));
     assert!(Path::new("rules/kids-apparel.tests.yaml").exists());
 }
+
+#[test]
+fn a_folder_notes_its_rule_files_without_cases() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let rules = std::fs::read_to_string(KIDS).expect("readable");
+    write_file(&dir, "kids.rules", &rules);
+    write_file(&dir, "untested.rules", &rules);
+    write_file(
+        &dir,
+        "kids.tests.yaml",
+        &format!(
+            "cases:\n  - name: ok\n    order: {}\n    expect: {{route: guangzhou-dc}}\n",
+            kids_order("")
+        ),
+    );
+    let r = routebook(&["test", dir.path().to_str().expect("UTF-8 path")]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(summary(&r.stdout), "1 passed, 0 failed");
+    assert!(
+        r.stderr.contains("untested.rules` has no cases"),
+        "{}",
+        r.stderr
+    );
+}

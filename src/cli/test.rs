@@ -356,6 +356,8 @@ fn groups(paths: &[PathBuf]) -> Result<Vec<Group>, CliError> {
                 case_files: vec![case_file],
             }),
         };
+    // Rule files found in folders, to say which have no cases.
+    let mut in_folders: Vec<PathBuf> = Vec::new();
     // A rule file waiting for the case files that follow it.
     let mut pending: Option<(PathBuf, bool)> = None;
     let close = |pending: &mut Option<(PathBuf, bool)>,
@@ -380,9 +382,15 @@ fn groups(paths: &[PathBuf]) -> Result<Vec<Group>, CliError> {
                 path: p.display().to_string(),
                 reason: e.to_string(),
             })?;
+            let entries: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+            in_folders.extend(
+                entries
+                    .iter()
+                    .filter(|f| f.extension().is_some_and(|x| x == "rules"))
+                    .cloned(),
+            );
             let mut found: Vec<PathBuf> = entries
-                .filter_map(Result::ok)
-                .map(|e| e.path())
+                .into_iter()
                 .filter(|f| rules_beside(f).is_some())
                 .collect();
             found.sort();
@@ -409,5 +417,15 @@ fn groups(paths: &[PathBuf]) -> Result<Vec<Group>, CliError> {
         }
     }
     close(&mut pending, &mut add)?;
+    in_folders.sort();
+    for r in in_folders {
+        if !groups.iter().any(|g| g.rules == r) {
+            eprintln!(
+                "note: `{}` has no cases (put them in `{}`)",
+                r.display(),
+                r.with_extension("tests.yaml").display()
+            );
+        }
+    }
     Ok(groups)
 }
