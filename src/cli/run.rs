@@ -1,13 +1,29 @@
 //! `routebook run`: decide every order of an export, one record per order, in input order.
+//!
+//! The export is cut into chunks of whole records (a few thousand orders each). With one
+//! thread, each chunk is read, typed, decided and encoded in turn. With more, a reader
+//! thread cuts chunks, worker threads turn each into the bytes of its records, and the
+//! main thread writes those in chunk order; a fixed set of buffers goes round, so memory
+//! stays flat however long the file. Each thread numbers the outcomes it meets
+//! (`decide::Outcomes`): an outcome is resolved, formatted and counted once per thread,
+//! not once per order.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::mpsc;
+
+mod progress;
+
+use progress::Progress;
 
 use super::{CliError, Exit, load_rules};
-use crate::compile::compile;
-use crate::decide::{Scratch, decide, reference};
-use crate::input::{self, RawOrder, typing::typed};
-use crate::output::{self, Layout, Record, Summary};
+use crate::check::RuleSet;
+use crate::compile::{Tree, compile};
+use crate::decide::{Outcome, Outcomes, Scratch, decide_id, reference};
+use crate::input::{self, Chunk, FatalError, RawOrder, Reader, typing::Typer};
+use crate::output::{self, Encoder, Layout, Record, Summary};
 
 /// Decide every order of an export.
 ///
@@ -37,6 +53,9 @@ pub struct Args {
     /// Exit 0 even when some orders had bad input (they still get their records).
     #[arg(long)]
     allow_invalid: bool,
+    /// Threads that decide orders; the records stay in input order. Default: one per core.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
 }
 
 pub fn run(args: &Args) -> Result<Exit, CliError> {
@@ -45,16 +64,24 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
     let format = args
         .input_format
         .unwrap_or_else(|| input::Format::from_path(&args.input));
-    let mut reader =
-        input::open(&args.input, format, &input::field_specs(&set)).map_err(CliError::Input)?;
+    let specs = input::field_specs(&set);
+    let chunked = input::open_chunked(&args.input, format, &specs).map_err(CliError::Input)?;
+    let whole = match chunked {
+        Some(_) => None,
+        None => Some(input::open(&args.input, format, &specs).map_err(CliError::Input)?),
+    };
 
     let sink = Sink::open(args.output.as_deref())?;
-    let layout = Layout {
+    let ctx = Ctx {
         set: &set,
-        source: &source,
-        explain: args.explain,
+        tree: &tree,
+        layout: Layout {
+            set: &set,
+            source: &source,
+            explain: args.explain,
+        },
+        format: args.format,
     };
-    let mut summary = Summary::new(&set);
     let write_err = |e: std::io::Error| CliError::Write {
         path: args
             .output
@@ -62,41 +89,30 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
             .map_or("standard output".into(), |p| p.display().to_string()),
         reason: e.to_string(),
     };
-    {
-        let mut writer = output::writer(args.format, sink.stream().map_err(write_err)?, layout);
-        let mut raw = RawOrder::default();
-        let mut scratch = Scratch::new(&tree);
-        while reader.next(&mut raw).map_err(CliError::Input)? {
-            let key = raw.text_of(set.key);
-            match typed(&set, &raw) {
-                Ok(order) => {
-                    let outcome = decide(&set, &tree, &order, &mut scratch);
-                    let traces = args
-                        .explain
-                        .then(|| reference::evaluate_traced(&set, &order).1);
-                    summary.add(Ok(&outcome));
-                    writer
-                        .write(&Record {
-                            key,
-                            result: Ok(&outcome),
-                            explain: traces.as_deref(),
-                        })
-                        .map_err(write_err)?;
-                }
-                Err(e) => {
-                    summary.add(Err(&e));
-                    writer
-                        .write(&Record {
-                            key,
-                            result: Err(&e),
-                            explain: None,
-                        })
-                        .map_err(write_err)?;
-                }
-            }
-        }
+    let threads = args.threads.map_or_else(
+        || std::thread::available_parallelism().map_or(1, usize::from),
+        usize::from,
+    );
+    let summary = {
+        let mut writer = output::writer(args.format, sink.stream().map_err(write_err)?, ctx.layout);
+        let tallies = match (chunked, whole) {
+            (Some(chunked), _) if threads > 1 => parallel(&ctx, chunked, threads, writer.as_mut()),
+            (Some(chunked), _) => serial(&ctx, chunked, writer.as_mut()),
+            (None, Some(mut reader)) => whole_file(&ctx, reader.as_mut(), writer.as_mut()),
+            (None, None) => unreachable!("the export was opened one way or the other"),
+        };
+        let tallies = match tallies {
+            Ok(t) => t,
+            Err(Stop::Read(e)) => return Err(CliError::Input(e)),
+            Err(Stop::Write(e)) => return Err(write_err(e)),
+        };
         writer.finish().map_err(write_err)?;
-    }
+        let mut summary = Summary::new(&set);
+        for t in &tallies {
+            t.add_to(&set, &mut summary);
+        }
+        summary
+    };
     sink.commit().map_err(write_err)?;
     if args.summary {
         eprint!("{}", summary.render(&set));
@@ -111,6 +127,313 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
     } else {
         Exit::Ok
     })
+}
+
+/// What every thread shares: the rules, the tree and how records look.
+struct Ctx<'s> {
+    set: &'s RuleSet,
+    tree: &'s Tree,
+    layout: Layout<'s>,
+    format: output::Format,
+}
+
+/// One thread's working memory, reused from order to order, and its counts.
+struct Work<'s> {
+    ctx: &'s Ctx<'s>,
+    raw: RawOrder,
+    typer: Typer,
+    scratch: Scratch,
+    encoder: Box<dyn Encoder + 's>,
+    tally: Tally,
+    orders: u64,
+}
+
+/// What one thread decided: how many orders got each of the outcomes it met, and the
+/// summary of its orders with bad input. Added up into the run's summary at the end.
+struct Tally {
+    outcomes: Outcomes,
+    counts: Vec<u64>,
+    invalid: Summary,
+}
+
+impl Tally {
+    fn add_to(&self, set: &RuleSet, total: &mut Summary) {
+        let inv = &self.invalid;
+        total.orders += inv.orders;
+        total.invalid += inv.invalid;
+        for (reason, n) in &inv.reasons {
+            *total.reasons.entry(reason.clone()).or_default() += n;
+        }
+        // Counting an outcome once with `Summary::add` and scaling that up keeps the
+        // summary's rules in one place; `one` is emptied again after each outcome.
+        let mut one = Summary::new(set);
+        for (id, outcome) in self.outcomes.iter() {
+            let n = self.counts[id as usize];
+            if n > 0 {
+                add_times(total, &mut one, outcome, n);
+            }
+        }
+    }
+}
+
+fn add_times(total: &mut Summary, one: &mut Summary, outcome: &Outcome, n: u64) {
+    one.add(Ok(outcome));
+    total.orders += n * one.orders;
+    one.orders = 0;
+    for (into, from) in total.values.iter_mut().zip(&mut one.values) {
+        for (value, k) in std::mem::take(from) {
+            *into.entry(value).or_default() += n * k;
+        }
+    }
+    for d in &outcome.decisions {
+        for r in &d.rules {
+            total.decided_by[*r] += n * std::mem::take(&mut one.decided_by[*r]);
+        }
+    }
+}
+
+impl<'s> Work<'s> {
+    fn new(ctx: &'s Ctx<'s>) -> Self {
+        Work {
+            ctx,
+            raw: RawOrder::default(),
+            typer: Typer::default(),
+            scratch: Scratch::new(ctx.tree),
+            encoder: output::encoder(ctx.format, ctx.layout),
+            tally: Tally {
+                outcomes: Outcomes::default(),
+                counts: Vec::new(),
+                invalid: Summary::new(ctx.set),
+            },
+            orders: 0,
+        }
+    }
+
+    /// Reads, types, decides and encodes the next order onto `out`; `false` at the end.
+    fn step(&mut self, reader: &mut dyn Reader, out: &mut Vec<u8>) -> Result<bool, FatalError> {
+        if !reader.next(&mut self.raw)? {
+            return Ok(false);
+        }
+        self.orders += 1;
+        let Ctx { set, tree, .. } = *self.ctx;
+        let key = self.raw.text_of(set.key);
+        match self.typer.typed(set, &self.raw) {
+            Ok(order) => {
+                let t = &mut self.tally;
+                let id = decide_id(set, tree, &order, &mut self.scratch, &mut t.outcomes);
+                if t.counts.len() <= id as usize {
+                    t.counts.resize(id as usize + 1, 0);
+                }
+                t.counts[id as usize] += 1;
+                let traces = self
+                    .ctx
+                    .layout
+                    .explain
+                    .then(|| reference::evaluate_traced(set, &order).1);
+                let rec = Record {
+                    key,
+                    result: Ok(t.outcomes.get(id)),
+                    explain: traces.as_deref(),
+                };
+                self.encoder.record(&rec, Some(id), out);
+                self.typer.recycle(order);
+            }
+            Err(e) => {
+                self.tally.invalid.add(Err(&e));
+                let rec = Record {
+                    key,
+                    result: Err(&e),
+                    explain: None,
+                };
+                self.encoder.record(&rec, None, out);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Every order of `reader` onto `out`.
+    fn all(&mut self, reader: &mut dyn Reader, out: &mut Vec<u8>) -> Result<(), FatalError> {
+        while self.step(reader, out)? {}
+        Ok(())
+    }
+}
+
+/// Why a run stopped: the export could not be read, or the records not written.
+enum Stop {
+    Read(FatalError),
+    Write(std::io::Error),
+}
+
+impl From<FatalError> for Stop {
+    fn from(e: FatalError) -> Self {
+        Stop::Read(e)
+    }
+}
+
+impl From<std::io::Error> for Stop {
+    fn from(e: std::io::Error) -> Self {
+        Stop::Write(e)
+    }
+}
+
+/// One thread: each chunk in turn.
+fn serial(
+    ctx: &Ctx<'_>,
+    mut chunked: input::Chunked,
+    writer: &mut dyn output::Writer,
+) -> Result<Vec<Tally>, Stop> {
+    let mut work = Work::new(ctx);
+    let mut reader = chunked.parser.reader();
+    let (mut spent, mut out) = (Vec::new(), Vec::new());
+    let mut progress = Progress::new(chunked.len);
+    while let Some(chunk) = chunked.splitter.next_chunk(spent)? {
+        let read = chunk.read;
+        spent = reader.load(chunk);
+        out.clear();
+        work.all(&mut reader, &mut out)?;
+        writer.write_encoded(&out)?;
+        progress.update(read, work.orders);
+    }
+    progress.finish();
+    Ok(vec![work.tally])
+}
+
+/// A JSON array, read whole by one thread, written out every so often.
+fn whole_file(
+    ctx: &Ctx<'_>,
+    reader: &mut dyn Reader,
+    writer: &mut dyn output::Writer,
+) -> Result<Vec<Tally>, Stop> {
+    let mut work = Work::new(ctx);
+    let mut out = Vec::new();
+    while work.step(reader, &mut out)? {
+        if out.len() >= input::CHUNK {
+            writer.write_encoded(&out)?;
+            out.clear();
+        }
+    }
+    writer.write_encoded(&out)?;
+    Ok(vec![work.tally])
+}
+
+/// A chunk on its way round: read, then decided into `out`, then written.
+struct Slot {
+    seq: u64,
+    chunk: Chunk,
+    out: Vec<u8>,
+    orders: u64,
+}
+
+/// A reader thread, `threads` workers and this thread writing, in chunk order.
+fn parallel(
+    ctx: &Ctx<'_>,
+    mut chunked: input::Chunked,
+    threads: usize,
+    writer: &mut dyn output::Writer,
+) -> Result<Vec<Tally>, Stop> {
+    // Enough chunks in flight to keep every worker busy while one waits to be written.
+    let slots = 2 * threads + 2;
+    let (free_tx, free_rx) = mpsc::channel::<Slot>();
+    let (job_tx, job_rx) = mpsc::sync_channel::<Slot>(slots);
+    let (done_tx, done_rx) = mpsc::channel::<Result<Slot, FatalError>>();
+    let job_rx = Mutex::new(job_rx);
+    for _ in 0..slots {
+        let empty = Slot {
+            seq: 0,
+            chunk: Chunk::default(),
+            out: Vec::new(),
+            orders: 0,
+        };
+        free_tx.send(empty).expect("the receiver is here");
+    }
+    std::thread::scope(|scope| {
+        let reader_done = done_tx.clone();
+        scope.spawn(move || {
+            for seq in 0.. {
+                let Ok(mut slot) = free_rx.recv() else { return };
+                match chunked
+                    .splitter
+                    .next_chunk(std::mem::take(&mut slot.chunk.bytes))
+                {
+                    Ok(Some(chunk)) => {
+                        slot.seq = seq;
+                        slot.chunk = chunk;
+                        if job_tx.send(slot).is_err() {
+                            return;
+                        }
+                    }
+                    Ok(None) => return,
+                    Err(e) => {
+                        let _ = reader_done.send(Err(e));
+                        return;
+                    }
+                }
+            }
+        });
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                let (done_tx, job_rx, parser) = (done_tx.clone(), &job_rx, &chunked.parser);
+                scope.spawn(move || {
+                    let mut work = Work::new(ctx);
+                    let mut reader = parser.reader();
+                    loop {
+                        let job = job_rx.lock().map(|rx| rx.recv());
+                        let Ok(Ok(mut slot)) = job else { break };
+                        let chunk = std::mem::take(&mut slot.chunk);
+                        let (line, read) = (chunk.line, chunk.read);
+                        let spent = reader.load(chunk);
+                        slot.chunk = Chunk {
+                            bytes: spent,
+                            line,
+                            read,
+                        };
+                        slot.out.clear();
+                        let before = work.orders;
+                        let result = work.all(&mut reader, &mut slot.out);
+                        slot.orders = work.orders - before;
+                        if done_tx.send(result.map(|()| slot)).is_err() {
+                            break;
+                        }
+                    }
+                    work.tally
+                })
+            })
+            .collect();
+        drop(done_tx);
+        let written = write_in_order(&done_rx, &free_tx, writer, chunked.len);
+        drop((done_rx, free_tx));
+        let tallies = workers
+            .into_iter()
+            .map(|w| w.join().expect("a worker thread does not panic"))
+            .collect();
+        written.map(|()| tallies)
+    })
+}
+
+/// Writes each chunk's records as soon as every chunk before it is written.
+fn write_in_order(
+    done: &mpsc::Receiver<Result<Slot, FatalError>>,
+    free: &mpsc::Sender<Slot>,
+    writer: &mut dyn output::Writer,
+    len: Option<u64>,
+) -> Result<(), Stop> {
+    let mut waiting: BTreeMap<u64, Slot> = BTreeMap::new();
+    let (mut next, mut orders) = (0, 0);
+    let mut progress = Progress::new(len);
+    for slot in done {
+        let slot = slot?;
+        waiting.insert(slot.seq, slot);
+        while let Some(slot) = waiting.remove(&next) {
+            writer.write_encoded(&slot.out)?;
+            orders += slot.orders;
+            progress.update(slot.chunk.read, orders);
+            next += 1;
+            // The reader may have stopped already; the slot is then simply dropped.
+            let _ = free.send(slot);
+        }
+    }
+    progress.finish();
+    Ok(())
 }
 
 /// Standard output, or a temporary file beside the target that replaces it only when the

@@ -7,4 +7,4 @@ mod tree;
 
 pub use order::{Order, Value};
 pub use outcome::{Decided, Outcome, decide_one, resolve, resolve_split};
-pub use tree::{Scratch, decide};
+pub use tree::{Outcomes, Scratch, decide, decide_id};

@@ -1,5 +1,7 @@
-//! Walking the compiled tree for one order. No allocation unless a residual leaf is hit.
+//! Walking the compiled tree for one order. No allocation once an order's outcome has
+//! been met before (see [`Outcomes`]).
 
+use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 
 use super::{Order, Outcome, decide_one, resolve_split};
@@ -15,6 +17,8 @@ pub struct Scratch {
     offsets: Vec<usize>,
     /// Rules emitted along the path: they add values to `all` decisions.
     emitted: Vec<RuleId>,
+    /// Rules that matched at a residual leaf.
+    hits: Vec<RuleId>,
 }
 
 impl Scratch {
@@ -26,6 +30,7 @@ impl Scratch {
             bits: vec![0; words],
             offsets,
             emitted: Vec::new(),
+            hits: Vec::new(),
         }
     }
 
@@ -48,14 +53,15 @@ impl Scratch {
     }
 }
 
-/// Decides one order with the compiled tree. Borrows the leaf's outcome unless rules
-/// on the path added values to `all` decisions.
-pub fn decide<'t>(
-    set: &RuleSet,
-    tree: &'t Tree,
-    order: &Order<'_>,
-    s: &mut Scratch,
-) -> Cow<'t, Outcome> {
+/// Where a walk down the tree ended.
+enum End {
+    Leaf(u32),
+    /// The residual, and the rules that matched there (in `live` order), in `s.hits`.
+    Residual(u32),
+}
+
+/// Walks the tree for one order, collecting the rules emitted on the way in `s.emitted`.
+fn walk(tree: &Tree, order: &Order<'_>, s: &mut Scratch) -> End {
     s.done.fill(false);
     s.emitted.clear();
     let mut edge = tree.root;
@@ -75,24 +81,10 @@ pub fn decide<'t>(
                 s.view(tree, order, *field);
                 edge = if s.bit(*field, *bit) { *yes } else { *no };
             }
-            Node::Leaf(o) => {
-                let leaf = &tree.outcomes[*o as usize];
-                if s.emitted.is_empty() {
-                    return Cow::Borrowed(leaf);
-                }
-                s.emitted.sort_unstable();
-                let mut outcome = leaf.clone();
-                for (d, dec) in set.decisions.iter().enumerate() {
-                    if dec.policy == Policy::All {
-                        outcome.decisions[d] = decide_one(set, d, &s.emitted);
-                    }
-                }
-                return Cow::Owned(outcome);
-            }
+            Node::Leaf(o) => return End::Leaf(*o),
             Node::Residual(r) => {
-                let res = &tree.residuals[*r as usize];
-                let mut matched = res.matched.clone();
-                for (rule, f) in &res.live {
+                s.hits.clear();
+                for (rule, f) in &tree.residuals[*r as usize].live {
                     let hit = tree.arena.eval(*f, &mut |a| match &tree.atoms[a as usize] {
                         Atom::Cells(field, cells) => {
                             s.view(tree, order, *field);
@@ -104,16 +96,116 @@ pub fn decide<'t>(
                         }
                     });
                     if hit {
-                        matched.push(*rule);
-                        s.emitted.push(*rule);
+                        s.hits.push(*rule);
                     }
                 }
-                matched.sort_unstable();
-                s.emitted.sort_unstable();
-                // Emitted rules count for `all` decisions, matched ones for the others;
-                // `resolve_split` reads each decision from its own list.
-                return Cow::Owned(resolve_split(set, &matched, &s.emitted));
+                return End::Residual(*r);
             }
         }
     }
+}
+
+/// The outcome a walk ended in, built afresh (the leaf's own outcome when nothing was
+/// emitted on the way is borrowed by [`decide`] instead).
+fn resolve_end(set: &RuleSet, tree: &Tree, end: &End, s: &Scratch) -> Outcome {
+    let mut emitted = s.emitted.clone();
+    match end {
+        End::Leaf(o) => {
+            emitted.sort_unstable();
+            let mut outcome = tree.outcomes[*o as usize].clone();
+            for (d, dec) in set.decisions.iter().enumerate() {
+                if dec.policy == Policy::All {
+                    outcome.decisions[d] = decide_one(set, d, &emitted);
+                }
+            }
+            outcome
+        }
+        End::Residual(r) => {
+            let mut matched = tree.residuals[*r as usize].matched.clone();
+            matched.extend_from_slice(&s.hits);
+            emitted.extend_from_slice(&s.hits);
+            matched.sort_unstable();
+            emitted.sort_unstable();
+            // Emitted rules count for `all` decisions, matched ones for the others;
+            // `resolve_split` reads each decision from its own list.
+            resolve_split(set, &matched, &emitted)
+        }
+    }
+}
+
+/// Decides one order with the compiled tree. Borrows the leaf's outcome unless rules
+/// on the path added values to `all` decisions.
+pub fn decide<'t>(
+    set: &RuleSet,
+    tree: &'t Tree,
+    order: &Order<'_>,
+    s: &mut Scratch,
+) -> Cow<'t, Outcome> {
+    let end = walk(tree, order, s);
+    match end {
+        End::Leaf(o) if s.emitted.is_empty() => Cow::Borrowed(&tree.outcomes[o as usize]),
+        _ => Cow::Owned(resolve_end(set, tree, &end, s)),
+    }
+}
+
+/// The outcomes met so far, each once, numbered in the order they turned up.
+///
+/// An outcome is fixed by where the walk ended and the rules that fired on the way, so
+/// that is its key: an outcome met a million times is resolved once, and whoever keys
+/// its work on the number (the output writers, the summary) does that work once too.
+#[derive(Default)]
+pub struct Outcomes {
+    ids: FxHashMap<Box<[u64]>, u32>,
+    key: Vec<u64>,
+    list: Vec<Outcome>,
+}
+
+impl Outcomes {
+    pub fn get(&self, id: u32) -> &Outcome {
+        &self.list[id as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// Every outcome with its number.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, &Outcome)> {
+        (0..).zip(&self.list)
+    }
+}
+
+const LEAF: u64 = 1 << 62;
+const RESIDUAL: u64 = 1 << 63;
+
+/// Decides one order with the compiled tree, as the number of its outcome in `seen`.
+pub fn decide_id(
+    set: &RuleSet,
+    tree: &Tree,
+    order: &Order<'_>,
+    s: &mut Scratch,
+    seen: &mut Outcomes,
+) -> u32 {
+    let end = walk(tree, order, s);
+    let key = &mut seen.key;
+    key.clear();
+    key.extend(s.emitted.iter().map(|r| *r as u64));
+    match end {
+        End::Leaf(o) => key.push(LEAF | u64::from(o)),
+        End::Residual(r) => {
+            key.push(RESIDUAL | u64::from(r));
+            key.extend(s.hits.iter().map(|r| *r as u64));
+        }
+    }
+    if let Some(id) = seen.ids.get(&key[..]) {
+        return *id;
+    }
+    let id = u32::try_from(seen.list.len()).expect("fewer than 2^32 outcomes");
+    seen.list.push(resolve_end(set, tree, &end, s));
+    seen.ids.insert(key[..].into(), id);
+    id
 }

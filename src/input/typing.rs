@@ -10,37 +10,88 @@ use crate::decide::{Order, Value};
 
 /// Types every field of a raw order; all problems of the order are reported together.
 pub fn typed<'a>(set: &RuleSet, raw: &'a RawOrder) -> Result<Order<'a>, InputError> {
-    // A record that could not be read whole says so alone; its fields' blanks are noise.
-    if let Some(p) = &raw.problem {
-        return Err(InputError {
-            line: raw.line,
-            problems: vec![p.clone()],
-        });
-    }
-    let mut problems: Vec<Problem> = Vec::new();
-    let mut values = Vec::with_capacity(set.fields.len());
-    for (id, field) in set.fields.iter().enumerate() {
-        match value(&field.ty, field.optional, raw.get(id)) {
-            Ok(v) => values.push(v),
-            Err((raw_text, reason)) => {
-                problems.push(Problem::field(&field.name, raw_text.as_deref(), reason));
-                values.push(Value::Missing);
+    Typer::default().typed(set, raw)
+}
+
+/// Types orders one after another, reusing the memory of the orders it is given back,
+/// so that typing allocates nothing per order once warmed up.
+#[derive(Default)]
+pub struct Typer {
+    values: Vec<Value<'static>>,
+    tags: Vec<Vec<&'static str>>,
+}
+
+/// An empty vector with the allocation of `v`, for borrowing from another record.
+/// (Collecting an emptied `vec::IntoIter` into a vector of a same-sized type reuses the
+/// allocation.)
+fn reuse_values<'b>(mut v: Vec<Value<'_>>) -> Vec<Value<'b>> {
+    v.clear();
+    v.into_iter()
+        .map(|_| -> Value<'b> { unreachable!("the vector is empty") })
+        .collect()
+}
+
+fn reuse_tags<'b>(mut v: Vec<&str>) -> Vec<&'b str> {
+    v.clear();
+    v.into_iter()
+        .map(|_| -> &'b str { unreachable!("the vector is empty") })
+        .collect()
+}
+
+impl Typer {
+    /// Types every field of a raw order; all problems of the order are reported together.
+    pub fn typed<'a>(&mut self, set: &RuleSet, raw: &'a RawOrder) -> Result<Order<'a>, InputError> {
+        // A record that could not be read whole says so alone; its fields' blanks are noise.
+        if let Some(p) = &raw.problem {
+            return Err(InputError {
+                line: raw.line,
+                problems: vec![p.clone()],
+            });
+        }
+        let mut problems: Vec<Problem> = Vec::new();
+        let mut values = reuse_values(std::mem::take(&mut self.values));
+        let tags = &mut self.tags;
+        let mut fresh = || tags.pop().map(reuse_tags).unwrap_or_default();
+        for (id, field) in set.fields.iter().enumerate() {
+            match value(&field.ty, field.optional, raw.get(id), &mut fresh) {
+                Ok(v) => values.push(v),
+                Err((raw_text, reason)) => {
+                    problems.push(Problem::field(&field.name, raw_text.as_deref(), reason));
+                    values.push(Value::Missing);
+                }
             }
         }
+        if problems.is_empty() {
+            Ok(Order { values })
+        } else {
+            self.recycle(Order { values });
+            Err(InputError {
+                line: raw.line,
+                problems,
+            })
+        }
     }
-    if problems.is_empty() {
-        Ok(Order { values })
-    } else {
-        Err(InputError {
-            line: raw.line,
-            problems,
-        })
+
+    /// Takes back an order's memory for the next one.
+    pub fn recycle(&mut self, order: Order<'_>) {
+        let mut values = order.values;
+        for v in values.drain(..) {
+            if let Value::Tags(t) = v {
+                self.tags.push(reuse_tags(t));
+            }
+        }
+        self.values = reuse_values(values);
     }
 }
 
 type Bad = (Option<String>, String);
 
-fn value<'a>(ty: &FieldType, optional: bool, raw: RawValue<'a>) -> Result<Value<'a>, Bad> {
+fn value<'a>(
+    ty: &FieldType,
+    optional: bool,
+    raw: RawValue<'a>,
+    fresh: &mut dyn FnMut() -> Vec<&'a str>,
+) -> Result<Value<'a>, Bad> {
     let text = match raw {
         RawValue::Blank if *ty == FieldType::Tags => return Ok(Value::Missing),
         RawValue::Blank if optional => return Ok(Value::Missing),
@@ -81,11 +132,12 @@ fn value<'a>(ty: &FieldType, optional: bool, raw: RawValue<'a>) -> Result<Value<
             None => bad("not true/false, yes/no, y/n or 1/0".into()),
         },
         FieldType::Tags => {
-            let tags: Vec<&str> = text
-                .split([';', ','])
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .collect();
+            let mut tags = fresh();
+            tags.extend(
+                text.split([';', ','])
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty()),
+            );
             Ok(if tags.is_empty() {
                 Value::Missing
             } else {
@@ -99,15 +151,16 @@ fn value<'a>(ty: &FieldType, optional: bool, raw: RawValue<'a>) -> Result<Value<
 /// Never via floating point.
 pub fn parse_decimal(s: &str) -> Option<Decimal> {
     let plain = s.strip_prefix('+').unwrap_or(s);
-    let ok_chars = |t: &str| {
-        let t = t.strip_prefix('-').unwrap_or(t);
-        !t.is_empty()
-            && t.chars().all(|c| c.is_ascii_digit() || c == '.')
-            && t.matches('.').count() <= 1
-            && t.chars().next().is_some_and(|c| c.is_ascii_digit())
-            && !t.ends_with('.')
+    // Digits with at most one `.` between digits, after an optional `-`: one pass.
+    let plain_number = |t: &str| {
+        let t = t.strip_prefix('-').unwrap_or(t).as_bytes();
+        let mut dot = false;
+        t.first().is_some_and(u8::is_ascii_digit)
+            && t.last().is_some_and(u8::is_ascii_digit)
+            && t.iter()
+                .all(|b| b.is_ascii_digit() || (*b == b'.' && !std::mem::replace(&mut dot, true)))
     };
-    if ok_chars(plain) {
+    if plain_number(plain) {
         return Decimal::from_str(plain).ok();
     }
     if plain.contains(['e', 'E']) {
@@ -117,10 +170,13 @@ pub fn parse_decimal(s: &str) -> Option<Decimal> {
 }
 
 pub fn parse_bool(s: &str) -> Option<bool> {
-    match s.to_ascii_lowercase().as_str() {
-        "true" | "yes" | "y" | "1" => Some(true),
-        "false" | "no" | "n" | "0" => Some(false),
-        _ => None,
+    let is = |words: [&str; 4]| words.iter().any(|w| s.eq_ignore_ascii_case(w));
+    if is(["true", "yes", "y", "1"]) {
+        Some(true)
+    } else if is(["false", "no", "n", "0"]) {
+        Some(false)
+    } else {
+        None
     }
 }
 

@@ -1,29 +1,56 @@
 //! Decision records as CSV: one header row, then one row per order.
+//!
+//! Every order with the same outcome shares everything after its key, so those bytes
+//! are formatted once per outcome and copied after each order's key.
 
+use std::cell::RefCell;
 use std::io::{self, Write};
+use std::rc::Rc;
 
-use super::{Layout, Record, Writer};
+use super::{Encoder, Layout, Record, Writer};
 
-pub struct CsvWriter<'s> {
-    out: csv::Writer<Box<dyn Write + 's>>,
-    layout: Layout<'s>,
-    header_done: bool,
-    join: String,
+/// A byte buffer a `csv::Writer` writes into and its owner empties.
+#[derive(Default, Clone)]
+struct Shared(Rc<RefCell<Vec<u8>>>);
+
+impl Write for Shared {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
-impl<'s> CsvWriter<'s> {
-    pub fn new(out: Box<dyn Write + 's>, layout: Layout<'s>) -> Self {
-        CsvWriter {
-            out: csv::WriterBuilder::new()
-                .buffer_capacity(1 << 16)
-                .from_writer(out),
+pub struct CsvEncoder<'s> {
+    layout: Layout<'s>,
+    /// Formats records field by field (bad input, `--explain`, unnumbered outcomes)
+    /// into `formatted`.
+    fields: csv::Writer<Shared>,
+    formatted: Shared,
+    /// Decides whether a key needs quotes, exactly as `fields` would.
+    quoting: csv_core::Writer,
+    join: String,
+    /// By outcome number: the record after its key, from the `,` on.
+    after_key: Vec<Option<Box<[u8]>>>,
+}
+
+impl<'s> CsvEncoder<'s> {
+    pub fn new(layout: Layout<'s>) -> Self {
+        let formatted = Shared::default();
+        CsvEncoder {
             layout,
-            header_done: false,
+            fields: csv::WriterBuilder::new().from_writer(formatted.clone()),
+            formatted,
+            quoting: csv_core::WriterBuilder::new().build(),
             join: String::new(),
+            after_key: Vec::new(),
         }
     }
 
-    fn joined<'a>(&mut self, parts: impl Iterator<Item = &'a str>) -> io::Result<()> {
+    fn joined<'a>(&mut self, parts: impl Iterator<Item = &'a str>) -> csv::Result<()> {
         self.join.clear();
         for (i, p) in parts.enumerate() {
             if i > 0 {
@@ -31,18 +58,12 @@ impl<'s> CsvWriter<'s> {
             }
             self.join.push_str(p);
         }
-        self.out.write_field(&self.join)?;
-        Ok(())
+        self.fields.write_field(&self.join)
     }
-}
 
-impl Writer for CsvWriter<'_> {
-    fn write(&mut self, rec: &Record<'_>) -> io::Result<()> {
-        if !self.header_done {
-            self.out.write_record(self.layout.columns())?;
-            self.header_done = true;
-        }
-        self.out.write_field(rec.key)?;
+    /// Formats a record field by field into `self.fields`' buffer.
+    fn format(&mut self, rec: &Record<'_>) -> csv::Result<()> {
+        self.fields.write_field(rec.key)?;
         let set = self.layout.set;
         match rec.result {
             Ok(outcome) => {
@@ -50,13 +71,13 @@ impl Writer for CsvWriter<'_> {
                     self.joined(d.values.iter().map(String::as_str))?;
                     self.joined(d.rules.iter().map(|r| set.rules[*r].name.as_str()))?;
                 }
-                self.out.write_field("")?;
+                self.fields.write_field("")?;
             }
             Err(e) => {
                 for _ in 0..set.decisions.len() * 2 {
-                    self.out.write_field("")?;
+                    self.fields.write_field("")?;
                 }
-                self.out.write_field(e.to_string())?;
+                self.fields.write_field(e.to_string())?;
             }
         }
         if self.layout.explain {
@@ -64,23 +85,113 @@ impl Writer for CsvWriter<'_> {
                 .explain
                 .map(|t| self.layout.explain_text(t))
                 .unwrap_or_default();
-            self.out.write_field(text)?;
+            self.fields.write_field(text)?;
         }
         if let Some(n) = &set.name {
-            self.out.write_field(n)?;
+            self.fields.write_field(n)?;
         }
         if let Some(v) = &set.version {
-            self.out.write_field(v)?;
+            self.fields.write_field(v)?;
         }
-        self.out.write_record(None::<&[u8]>)?;
+        self.fields.write_record(None::<&[u8]>)?;
+        self.fields.flush()?;
         Ok(())
     }
 
-    fn finish(&mut self) -> io::Result<()> {
-        if !self.header_done {
-            self.out.write_record(self.layout.columns())?;
-            self.header_done = true;
+    /// Moves what `format` wrote onto `out`.
+    fn formatted(&mut self, rec: &Record<'_>, out: &mut Vec<u8>) {
+        self.format(rec)
+            .expect("formatting into memory cannot fail");
+        let mut buf = self.formatted.0.borrow_mut();
+        out.extend_from_slice(&buf);
+        buf.clear();
+    }
+
+    /// The header row.
+    fn header(&mut self) -> Vec<u8> {
+        self.fields
+            .write_record(self.layout.columns())
+            .and_then(|()| self.fields.flush().map_err(csv::Error::from))
+            .expect("formatting into memory cannot fail");
+        std::mem::take(&mut *self.formatted.0.borrow_mut())
+    }
+}
+
+impl Encoder for CsvEncoder<'_> {
+    fn record(&mut self, rec: &Record<'_>, outcome: Option<u32>, out: &mut Vec<u8>) {
+        let (Ok(o), Some(id), false) = (rec.result, outcome, self.layout.explain) else {
+            return self.formatted(rec, out);
+        };
+        let id = id as usize;
+        if self.after_key.len() <= id {
+            self.after_key.resize(id + 1, None);
         }
+        if self.after_key[id].is_none() {
+            // The record of an empty key: the key writes nothing and the rest starts at `,`.
+            let mut bytes = Vec::new();
+            let blank = Record {
+                key: "",
+                result: Ok(o),
+                explain: None,
+            };
+            self.formatted(&blank, &mut bytes);
+            self.after_key[id] = Some(bytes.into());
+        }
+        let key = rec.key.as_bytes();
+        if self.quoting.should_quote(key) {
+            out.push(b'"');
+            for part in key.split_inclusive(|b| *b == b'"') {
+                out.extend_from_slice(part);
+                if part.ends_with(b"\"") {
+                    out.push(b'"');
+                }
+            }
+            out.push(b'"');
+        } else {
+            out.extend_from_slice(key);
+        }
+        out.extend_from_slice(self.after_key[id].as_deref().unwrap_or_default());
+    }
+}
+
+pub struct CsvWriter<'s> {
+    out: io::BufWriter<Box<dyn Write + 's>>,
+    encoder: CsvEncoder<'s>,
+    header: Option<Vec<u8>>,
+    buf: Vec<u8>,
+}
+
+impl<'s> CsvWriter<'s> {
+    pub fn new(out: Box<dyn Write + 's>, layout: Layout<'s>) -> Self {
+        let mut encoder = CsvEncoder::new(layout);
+        CsvWriter {
+            out: io::BufWriter::with_capacity(1 << 16, out),
+            header: Some(encoder.header()),
+            encoder,
+            buf: Vec::new(),
+        }
+    }
+}
+
+impl Writer for CsvWriter<'_> {
+    fn write(&mut self, rec: &Record<'_>) -> io::Result<()> {
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
+        self.encoder.record(rec, None, &mut buf);
+        let result = self.write_encoded(&buf);
+        self.buf = buf;
+        result
+    }
+
+    fn write_encoded(&mut self, bytes: &[u8]) -> io::Result<()> {
+        if let Some(header) = self.header.take() {
+            self.out.write_all(&header)?;
+        }
+        self.out.write_all(bytes)
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        self.write_encoded(&[])?;
         self.out.flush()
     }
 }

@@ -1,26 +1,47 @@
 //! Decision records as JSON Lines (one object a line) or one JSON array.
+//!
+//! Every order with the same outcome shares everything but its key, so a record is
+//! formatted once per outcome and the key's string spliced in for each order.
 
 use std::io::{self, Write};
 
 use serde_json::{Map, Value, json};
 
-use super::{Layout, Record, Writer};
+use super::{Encoder, Layout, Record, Writer};
 use crate::check::Policy;
 
-pub struct JsonWriter<'s> {
-    out: io::BufWriter<Box<dyn Write + 's>>,
+pub struct JsonEncoder<'s> {
     layout: Layout<'s>,
     array: bool,
-    count: u64,
+    /// By outcome number: the record around its key.
+    around_key: Vec<Option<AroundKey>>,
 }
 
-impl<'s> JsonWriter<'s> {
-    pub fn new(out: Box<dyn Write + 's>, layout: Layout<'s>, array: bool) -> Self {
-        JsonWriter {
-            out: io::BufWriter::with_capacity(1 << 16, out),
+/// A record's bytes before its key's string, and after it.
+type AroundKey = (Box<[u8]>, Box<[u8]>);
+
+/// A key no order has, to find where the key goes in a record formatted once.
+const PLACEHOLDER: &str = "\u{0}routebook key\u{0}";
+
+impl<'s> JsonEncoder<'s> {
+    pub fn new(layout: Layout<'s>, array: bool) -> Self {
+        JsonEncoder {
             layout,
             array,
-            count: 0,
+            around_key: Vec::new(),
+        }
+    }
+
+    /// Formats a record; in an array, each one after a `,` and a line break (the writer
+    /// turns the first `,` into the array's `[`), in JSON Lines each on its own line.
+    fn formatted(&self, rec: &Record<'_>, out: &mut Vec<u8>) {
+        let obj = Value::Object(self.object(rec));
+        if self.array {
+            out.extend_from_slice(b",\n");
+        }
+        serde_json::to_writer(&mut *out, &obj).expect("formatting into memory cannot fail");
+        if !self.array {
+            out.push(b'\n');
         }
     }
 
@@ -78,16 +99,79 @@ impl<'s> JsonWriter<'s> {
     }
 }
 
+impl Encoder for JsonEncoder<'_> {
+    fn record(&mut self, rec: &Record<'_>, outcome: Option<u32>, out: &mut Vec<u8>) {
+        let (Ok(o), Some(id), false) = (rec.result, outcome, self.layout.explain) else {
+            return self.formatted(rec, out);
+        };
+        let id = id as usize;
+        if self.around_key.len() <= id {
+            self.around_key.resize(id + 1, None);
+        }
+        if self.around_key[id].is_none() {
+            let mut bytes = Vec::new();
+            let placeholder = Record {
+                key: PLACEHOLDER,
+                result: Ok(o),
+                explain: None,
+            };
+            self.formatted(&placeholder, &mut bytes);
+            let quoted = serde_json::to_vec(PLACEHOLDER).expect("a string formats");
+            let at = bytes
+                .windows(quoted.len())
+                .position(|w| w == quoted)
+                .expect("the record holds its key");
+            let after = bytes.split_off(at + quoted.len());
+            bytes.truncate(at);
+            self.around_key[id] = Some((bytes.into(), after.into()));
+        }
+        let (before, after) = self.around_key[id].as_ref().expect("formatted above");
+        out.extend_from_slice(before);
+        serde_json::to_writer(&mut *out, rec.key).expect("formatting into memory cannot fail");
+        out.extend_from_slice(after);
+    }
+}
+
+pub struct JsonWriter<'s> {
+    out: io::BufWriter<Box<dyn Write + 's>>,
+    encoder: JsonEncoder<'s>,
+    array: bool,
+    count: u64,
+    buf: Vec<u8>,
+}
+
+impl<'s> JsonWriter<'s> {
+    pub fn new(out: Box<dyn Write + 's>, layout: Layout<'s>, array: bool) -> Self {
+        JsonWriter {
+            out: io::BufWriter::with_capacity(1 << 16, out),
+            encoder: JsonEncoder::new(layout, array),
+            array,
+            count: 0,
+            buf: Vec::new(),
+        }
+    }
+}
+
 impl Writer for JsonWriter<'_> {
     fn write(&mut self, rec: &Record<'_>) -> io::Result<()> {
-        let obj = Value::Object(self.object(rec));
-        if self.array {
-            self.out
-                .write_all(if self.count == 0 { b"[\n" } else { b",\n" })?;
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
+        self.encoder.record(rec, None, &mut buf);
+        let result = self.write_encoded(&buf);
+        self.buf = buf;
+        result
+    }
+
+    fn write_encoded(&mut self, bytes: &[u8]) -> io::Result<()> {
+        if bytes.is_empty() {
+            return Ok(());
         }
-        serde_json::to_writer(&mut self.out, &obj)?;
-        if !self.array {
-            self.out.write_all(b"\n")?;
+        if self.array && self.count == 0 {
+            // The first record's `,` opens the array instead.
+            self.out.write_all(b"[")?;
+            self.out.write_all(&bytes[1..])?;
+        } else {
+            self.out.write_all(bytes)?;
         }
         self.count += 1;
         Ok(())

@@ -33,10 +33,22 @@ pub struct Record<'a> {
 /// Writes records in input order.
 pub trait Writer {
     fn write(&mut self, rec: &Record<'_>) -> io::Result<()>;
+    /// Writes records that an [`Encoder`] of the same format and layout made.
+    fn write_encoded(&mut self, bytes: &[u8]) -> io::Result<()>;
     fn finish(&mut self) -> io::Result<()>;
 }
 
+/// Turns records into the bytes a [`Writer`] writes, apart from any stream, so that
+/// worker threads can encode their orders and one thread write the bytes in order.
+pub trait Encoder {
+    /// Appends one record to `out`. `outcome` numbers the record's outcome among those
+    /// the caller has met (see `decide::Outcomes`): what every order of that outcome
+    /// shares is then formatted once.
+    fn record(&mut self, rec: &Record<'_>, outcome: Option<u32>, out: &mut Vec<u8>);
+}
+
 /// What every writer needs to know about the rule set to name columns and rules.
+#[derive(Clone, Copy)]
 pub struct Layout<'s> {
     pub set: &'s RuleSet,
     pub source: &'s Source,
@@ -86,6 +98,15 @@ impl Layout<'_> {
             })
             .collect::<Vec<_>>()
             .join("; ")
+    }
+}
+
+/// An encoder for a writer of the given format and layout.
+pub fn encoder<'s>(format: Format, layout: Layout<'s>) -> Box<dyn Encoder + 's> {
+    match format {
+        Format::Csv => Box::new(csv::CsvEncoder::new(layout)),
+        Format::Jsonl => Box::new(json::JsonEncoder::new(layout, false)),
+        Format::Json => Box::new(json::JsonEncoder::new(layout, true)),
     }
 }
 

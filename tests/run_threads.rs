@@ -1,0 +1,168 @@
+//! `run` gives the same bytes, exit code and summary whatever the number of threads and
+//! however the export falls into chunks: records stay in input order, bad input costs
+//! only its order, and every outcome is counted.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+struct Run {
+    stdout: Vec<u8>,
+    stderr: String,
+    code: i32,
+}
+
+fn routebook(args: &[&str]) -> Run {
+    let out = assert_cmd::Command::cargo_bin("routebook")
+        .expect("the routebook binary is built")
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the routebook binary runs");
+    Run {
+        stdout: out.stdout,
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+        code: out.status.code().expect("routebook exited normally"),
+    }
+}
+
+/// An export of the pet-supply rules' fields long enough to fill many chunks, with
+/// quoted line breaks, doubled quotes, Chinese text, bad amounts, a row of the wrong
+/// width and, near the end, a quote that is never closed.
+fn big_export(rows: usize) -> String {
+    let mut s = String::from(
+        "order_id,channel,customer_tier,amount,ship_country,ship_region,sku_tags,address,buyer_note,first_order\n",
+    );
+    let channels = ["shopify", "amazon", "tmall", "douyin", "site"];
+    let tiers = ["new", "member", "vip", "dealer"];
+    let countries = ["US", "CN", "DE", "GB", "CA", "FR"];
+    let amounts = [
+        "2000", "2000.01", "10000", "10000.01", "99.90", "12,00x", "1999.99",
+    ];
+    for i in 0..rows {
+        let note = match i % 7 {
+            0 => "\"gift, wrap it\"",
+            1 => "\"line one\nline two\"",
+            2 => "\"a \"\"quoted\"\" word\"",
+            3 => "请尽快发货",
+            _ => "",
+        };
+        let address = if i % 5 == 0 {
+            "\"PO Box 9, Leeds\""
+        } else {
+            "杭州市文三路1号"
+        };
+        let _ = writeln!(
+            s,
+            "CP-{i},{},{},{},{},Zhejiang,liquid;bulk,{address},{note},{}",
+            channels[i % 5],
+            tiers[i % 4],
+            if i % 3 == 0 {
+                "\"1,500.00\""
+            } else {
+                amounts[i % 7]
+            },
+            countries[i % 6],
+            i % 2 == 0
+        );
+        if i == rows / 2 {
+            s.push_str("CP-wide,site,vip,10,US,,x,addr,note,false,extra\n");
+        }
+    }
+    s.push_str("CP-open,site,vip,10,US,,x,\"never closed,note,false\nCP-last,site,vip,10,US,,x,addr,,false\n");
+    s
+}
+
+#[test]
+fn threads_and_chunks_change_no_byte_of_the_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv_path = dir.path().join("big.csv");
+    // About 2 MB: a few chunks of 512 KB.
+    std::fs::write(&csv_path, big_export(20_000)).unwrap();
+    let csv = csv_path.to_str().unwrap();
+    let rules = "rules/crossborder-pets.rules";
+    for format in ["csv", "jsonl", "json"] {
+        let one = routebook(&[
+            "run",
+            rules,
+            "--input",
+            csv,
+            "--format",
+            format,
+            "--summary",
+            "--threads",
+            "1",
+        ]);
+        assert_eq!(one.code, 3, "{}", one.stderr);
+        assert!(one.stderr.contains("20003 orders"), "{}", one.stderr);
+        for threads in ["2", "3", "8"] {
+            let many = routebook(&[
+                "run",
+                rules,
+                "--input",
+                csv,
+                "--format",
+                format,
+                "--summary",
+                "--threads",
+                threads,
+            ]);
+            assert_eq!(many.code, one.code, "{format}, {threads} threads");
+            assert_eq!(
+                many.stderr, one.stderr,
+                "{format}, {threads} threads: summary"
+            );
+            assert!(
+                many.stdout == one.stdout,
+                "{format}, {threads} threads: records differ"
+            );
+        }
+    }
+}
+
+#[test]
+fn examples_decide_alike_on_one_thread_and_many() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (rules, input) in [
+        ("kids-apparel", "kids-apparel-damaged.csv"),
+        ("kids-apparel", "kids-apparel.jsonl"),
+        ("crossborder-pets", "crossborder-pets.csv"),
+        ("home-furnishing", "home-furnishing.jsonl"),
+    ] {
+        let rules = root.join(format!("rules/{rules}.rules"));
+        let input = root.join(format!("examples/{input}"));
+        let args = |t: &'static str| {
+            vec![
+                "run".to_string(),
+                rules.display().to_string(),
+                "--input".into(),
+                input.display().to_string(),
+                "--explain".into(),
+                "--summary".into(),
+                "--threads".into(),
+                t.into(),
+            ]
+        };
+        let run = |t| {
+            let a = args(t);
+            routebook(&a.iter().map(String::as_str).collect::<Vec<_>>())
+        };
+        let (one, two) = (run("1"), run("2"));
+        assert_eq!(one.stdout, two.stdout, "{}", input.display());
+        assert_eq!(one.stderr, two.stderr, "{}", input.display());
+        assert_eq!(one.code, two.code, "{}", input.display());
+    }
+}
+
+#[test]
+fn zero_threads_is_a_usage_error() {
+    let r = routebook(&[
+        "run",
+        "rules/kids-apparel.rules",
+        "--input",
+        "examples/kids-apparel.csv",
+        "--threads",
+        "0",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}
