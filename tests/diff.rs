@@ -274,11 +274,69 @@ fn a_git_revision_of_the_rule_file_is_read_with_git_show() {
 }
 
 #[test]
-fn without_input_it_exits_2_and_says_why() {
-    let r = routebook(&["diff", KIDS, KIDS]);
-    assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("--input"), "{}", r.stderr);
-    assert!(r.stderr.contains("analysis"), "{}", r.stderr);
+fn without_input_a_file_against_itself_moves_no_order() {
+    let r = routebook(&["diff", KIDS, KIDS, "--fail-on-change"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("no order changes any decision"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn without_input_a_lower_threshold_shows_exactly_the_orders_that_move() {
+    let dir = tempfile::tempdir().unwrap();
+    let new = lower_threshold(&dir);
+    let r = routebook(&["diff", KIDS, &new, "--fail-on-change"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(
+        without_tmp(&r.stdout, &dir),
+        "rules/kids-apparel.rules (kids-apparel 2026.11.1) -> [TMP]/lower.rules (kids-apparel 2026.11.2) \
+         (no orders given: example orders whose decisions change)\n\
+         approval: auto -> regional-manager\n  for example amount = 1500\n  \
+         orders with amount > 1000 and amount <= 2000\n"
+    );
+}
+
+#[test]
+fn without_input_json_lists_each_change_with_its_example() {
+    let dir = tempfile::tempdir().unwrap();
+    let new = kids_variant(
+        &dir,
+        "ningbo.rules",
+        &[("then route \"shanghai-dc\"", "then route \"ningbo-dc\"")],
+    );
+    let r = routebook(&["diff", KIDS, &new, "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).expect("JSON");
+    let changes = v["changes"].as_array().expect("changes");
+    assert!(!changes.is_empty());
+    for c in changes {
+        assert_eq!(c["decision"], "route");
+        assert_eq!(c["from"], serde_json::json!(["shanghai-dc"]));
+        assert_eq!(c["to"], serde_json::json!(["ningbo-dc"]));
+    }
+}
+
+#[test]
+fn without_input_a_field_that_changed_type_asks_for_orders() {
+    let dir = tempfile::tempdir().unwrap();
+    let new = kids_variant(
+        &dir,
+        "typed.rules",
+        &[(
+            "\"shanghai\", \"store\"",
+            "\"shanghai\", \"store\", \"ningbo\"",
+        )],
+    );
+    let r = routebook(&["diff", KIDS, &new]);
+    assert_ne!(r.code, 0);
+    assert!(
+        r.stderr.contains("warehouse") && r.stderr.contains("--input"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]

@@ -3,6 +3,7 @@
 //! (see `search.rs`) and shown with an example order the reference evaluator confirms.
 
 mod checks;
+pub mod diff;
 pub mod example;
 pub mod search;
 

@@ -64,16 +64,11 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
             "only one of OLD and NEW can be read from standard input".into(),
         ));
     }
-    let Some(input_path) = &args.input else {
-        return Err(CliError::Usage(
-            "give --input with an export of real orders to compare the two rule files on; \
-             a diff without orders (example orders whose decisions differ) will come with \
-             the analysis"
-                .into(),
-        ));
-    };
     let old = load(&args.old)?;
     let new = load(&args.new)?;
+    let Some(input_path) = &args.input else {
+        return symbolic(args, &old, &new);
+    };
     if args.input.as_deref() == Some(Path::new("-")) && (args.old == "-" || args.new == "-") {
         return Err(CliError::Usage(
             "standard input cannot hold both a rule file and the export".into(),
@@ -178,6 +173,61 @@ fn decimal(v: &Value<'_>) -> Option<rust_decimal::Decimal> {
         Value::Decimal(d) => Some(*d),
         _ => None,
     }
+}
+
+/// Without orders: regions of possible orders whose decisions the change moves, each
+/// with an example order checked against both rule files.
+fn symbolic(args: &Args, old: &Side, new: &Side) -> Result<Exit, CliError> {
+    let changes = crate::analysis::diff::symbolic(&old.set, &new.set, 12)
+        .map_err(|e| CliError::Usage(e.to_string()))?;
+    let text = match args.format {
+        Format::Json => {
+            let items: Vec<serde_json::Value> = changes
+                .iter()
+                .map(|c| json!({"decision": c.decision, "from": c.from, "to": c.to, "example": c.example, "orders": c.region}))
+                .collect();
+            format!(
+                "{}\n",
+                serde_json::to_string_pretty(
+                    &json!({"old": old.label, "new": new.label, "changes": items})
+                )
+                .expect("JSON values serialize")
+            )
+        }
+        Format::Human => {
+            let mut out = format!(
+                "{} -> {} (no orders given: example orders whose decisions change)\n",
+                old.label, new.label
+            );
+            if changes.is_empty() {
+                out.push_str("no order changes any decision\n");
+            }
+            let show = |v: &[String]| {
+                if v.is_empty() {
+                    "(empty)".to_string()
+                } else {
+                    v.join(";")
+                }
+            };
+            for c in &changes {
+                out.push_str(&format!(
+                    "{}: {} -> {}\n  for example {}\n  orders with {}\n",
+                    c.decision,
+                    show(&c.from),
+                    show(&c.to),
+                    c.example,
+                    c.region
+                ));
+            }
+            out
+        }
+    };
+    super::print_stdout(&text)?;
+    Ok(if args.fail_on_change && !changes.is_empty() {
+        Exit::Failed
+    } else {
+        Exit::Ok
+    })
 }
 
 /// Reads and checks one side: a file, standard input, or `REV:PATH` through `git show`.
