@@ -12,9 +12,13 @@ use crate::compile::{Node, Tree};
 /// Per-order working memory, reused from order to order.
 pub struct Scratch {
     cells: Vec<u32>,
-    done: Vec<bool>,
+    /// A field is classified for this order when its entry equals `order`: nothing to
+    /// clear between orders.
+    done: Vec<u32>,
+    order: u32,
     bits: Vec<u64>,
-    offsets: Vec<usize>,
+    /// Per field: where its bits start in `bits`, and how many words they take.
+    offsets: Vec<(usize, usize)>,
     /// Rules emitted along the path: they add values to `all` decisions.
     emitted: Vec<RuleId>,
     /// Rules that matched at a residual leaf.
@@ -24,9 +28,15 @@ pub struct Scratch {
 impl Scratch {
     pub fn new(tree: &Tree) -> Self {
         let (offsets, words) = tree.bit_layout();
+        let offsets = offsets
+            .into_iter()
+            .zip(&tree.domains)
+            .map(|(at, d)| (at, (d.nbits() as usize).div_ceil(64)))
+            .collect();
         Scratch {
             cells: vec![0; tree.domains.len()],
-            done: vec![false; tree.domains.len()],
+            done: vec![0; tree.domains.len()],
+            order: 0,
             bits: vec![0; words],
             offsets,
             emitted: Vec::new(),
@@ -36,19 +46,29 @@ impl Scratch {
 
     /// Classifies a field the first time it is asked for; each field is examined once.
     fn view(&mut self, tree: &Tree, order: &Order<'_>, field: usize) {
-        if self.done[field] {
+        if self.done[field] == self.order {
             return;
         }
-        let domain = &tree.domains[field];
-        let start = self.offsets[field];
-        let words = &mut self.bits[start..start + (domain.nbits() as usize).div_ceil(64)];
-        words.fill(0);
-        self.cells[field] = domain.classify(&order.values[field], words);
-        self.done[field] = true;
+        let (start, n) = self.offsets[field];
+        let words = &mut self.bits[start..start + n];
+        for w in words.iter_mut() {
+            *w = 0;
+        }
+        self.cells[field] = tree.domains[field].classify(&order.values[field], words);
+        self.done[field] = self.order;
+    }
+
+    /// Forgets the fields of the last order.
+    fn next_order(&mut self) {
+        self.order = self.order.wrapping_add(1);
+        if self.order == 0 {
+            self.done.fill(0);
+            self.order = 1;
+        }
     }
 
     fn bit(&self, field: usize, bit: u32) -> bool {
-        let w = self.bits[self.offsets[field] + (bit / 64) as usize];
+        let w = self.bits[self.offsets[field].0 + (bit / 64) as usize];
         w & (1 << (bit % 64)) != 0
     }
 }
@@ -62,11 +82,13 @@ enum End {
 
 /// Walks the tree for one order, collecting the rules emitted on the way in `s.emitted`.
 fn walk(tree: &Tree, order: &Order<'_>, s: &mut Scratch) -> End {
-    s.done.fill(false);
+    s.next_order();
     s.emitted.clear();
     let mut edge = tree.root;
     loop {
-        s.emitted.extend_from_slice(&tree.emits[edge.emit as usize]);
+        if edge.emit != 0 {
+            s.emitted.extend_from_slice(&tree.emits[edge.emit as usize]);
+        }
         match tree.node(edge.node) {
             Node::Switch { field, targets } => {
                 s.view(tree, order, *field);

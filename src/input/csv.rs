@@ -303,13 +303,14 @@ impl Reader for CsvChunkReader {
                 layout.width, f.len
             )));
         }
+        let at = out.push_record(text);
         for (i, col) in layout.columns.iter().enumerate() {
             let Some(c) = col.filter(|c| *c < f.len) else {
                 continue;
             };
             let (a, b) = f.range(c);
             match text.get(a..b) {
-                Some(s) => out.set_text(i, s),
+                Some(s) => out.set_part(i, at, a, s),
                 None => set_bytes(layout, out, i, &f.data[a..b]),
             }
         }

@@ -99,6 +99,26 @@ impl RawOrder {
         self.cells[field] = Cell::Text(start, offset(self.text.len()));
     }
 
+    /// Appends a whole record's text at once, for its fields to be set as parts of it
+    /// with [`RawOrder::set_part`]; returns where it starts.
+    pub fn push_record(&mut self, s: &str) -> usize {
+        let at = self.text.len();
+        self.text.push_str(s);
+        at
+    }
+
+    /// Sets a field's text, trimmed, to `s`, which is a part of what was pushed at `at`
+    /// by [`RawOrder::push_record`] starting `from` bytes into it: no copy.
+    pub fn set_part(&mut self, field: usize, at: usize, from: usize, s: &str) {
+        let t = trim(s);
+        if t.is_empty() {
+            self.cells[field] = Cell::Blank;
+            return;
+        }
+        let start = at + from + (t.as_ptr() as usize - s.as_ptr() as usize);
+        self.cells[field] = Cell::Text(offset(start), offset(start + t.len()));
+    }
+
     /// Sets a field to a list of texts (a JSON array), each trimmed.
     pub fn set_list<'s>(&mut self, field: usize, values: impl IntoIterator<Item = &'s str>) {
         let first = offset(self.items.len());
@@ -136,6 +156,14 @@ impl RawOrder {
 /// Spreadsheets add a trailing tab or a leading `'`; trimming whitespace covers the tab,
 /// profiles (a later layer) cover the rest.
 fn trim(s: &str) -> &str {
+    // Most values start and end with a visible ASCII character: nothing to trim.
+    let b = s.as_bytes();
+    if b.is_empty() {
+        return s;
+    }
+    if b.first().is_some_and(u8::is_ascii_graphic) && b.last().is_some_and(u8::is_ascii_graphic) {
+        return s;
+    }
     s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
 }
 

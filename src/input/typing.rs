@@ -72,7 +72,8 @@ impl Typer {
         }
     }
 
-    /// Takes back an order's memory for the next one.
+    /// Takes back an order's memory for the next one. (Each tag list came from the
+    /// pool, so the pool never grows past the tag fields of one order.)
     pub fn recycle(&mut self, order: Order<'_>) {
         let mut values = order.values;
         for v in values.drain(..) {
@@ -98,7 +99,8 @@ fn value<'a>(
         RawValue::Blank => return Err((None, "required value is blank".into())),
         RawValue::List(items) => {
             return if *ty == FieldType::Tags {
-                let tags: Vec<&str> = items.into_iter().filter(|t| !t.is_empty()).collect();
+                let mut tags = fresh();
+                tags.extend(items.into_iter().filter(|t| !t.is_empty()));
                 Ok(if tags.is_empty() {
                     Value::Missing
                 } else {
