@@ -11,6 +11,19 @@ use serde_json::Value as Json;
 use super::split::{Chunk, Splitter};
 use super::{FatalError, Problem, RawOrder, Reader};
 
+mod fast;
+
+/// Reads one order's text: the fast way when it is a plain order, else by its values.
+fn fill_text(out: &mut RawOrder, fields: &[(String, bool)], text: &[u8]) {
+    let line = out.line;
+    if fast::fill(out, fields, text) {
+        return;
+    }
+    out.clear(fields.len());
+    out.line = line;
+    fill(out, fields, serde_json::from_slice(text));
+}
+
 fn fill(out: &mut RawOrder, fields: &[(String, bool)], parsed: Result<Json, serde_json::Error>) {
     let obj = match parsed {
         Ok(Json::Object(obj)) => obj,
@@ -97,7 +110,7 @@ impl Reader for JsonLinesChunk {
             }
             out.clear(self.fields.len());
             out.line = line;
-            fill(out, &self.fields, serde_json::from_slice(text));
+            fill_text(out, &self.fields, text);
             return Ok(true);
         }
         Ok(false)
@@ -353,7 +366,7 @@ impl Reader for JsonArray {
         }
         out.clear(self.fields.len());
         out.line = line;
-        fill(out, &self.fields, serde_json::from_slice(&self.buf));
+        fill_text(out, &self.fields, &self.buf);
         if let Some(at) = self.closed_at {
             out.problem = Some(Problem::record(format!(
                 "follows the `]` on line {at} that closed the array of orders"
