@@ -143,22 +143,28 @@ pub fn read_source(path: &Path) -> Result<Source, CliError> {
     Ok(Source::new(path.display().to_string(), text))
 }
 
+/// The entries of a folder, sorted.
+pub fn list_dir(dir: &Path) -> Result<Vec<PathBuf>, CliError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| CliError::Read {
+        path: dir.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    let mut found: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    found.sort();
+    Ok(found)
+}
+
+/// Whether a path names a rule file.
+pub fn is_rule_file(p: &Path) -> bool {
+    p.extension().is_some_and(|x| x == "rules")
+}
+
 /// Expands folders into the `.rules` files they hold, sorted, so `check rules/` works.
 pub fn expand_rule_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_dir() {
-            let entries = std::fs::read_dir(p).map_err(|e| CliError::Read {
-                path: p.display().to_string(),
-                reason: e.to_string(),
-            })?;
-            let mut found: Vec<PathBuf> = entries
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|x| x == "rules"))
-                .collect();
-            found.sort();
-            out.extend(found);
+            out.extend(list_dir(p)?.into_iter().filter(|f| is_rule_file(f)));
         } else {
             out.push(p.clone());
         }

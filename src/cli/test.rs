@@ -378,22 +378,12 @@ fn groups(paths: &[PathBuf]) -> Result<Vec<Group>, CliError> {
     for p in paths {
         if p.is_dir() {
             close(&mut pending, &mut add)?;
-            let entries = std::fs::read_dir(p).map_err(|e| CliError::Read {
-                path: p.display().to_string(),
-                reason: e.to_string(),
-            })?;
-            let entries: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-            in_folders.extend(
-                entries
-                    .iter()
-                    .filter(|f| f.extension().is_some_and(|x| x == "rules"))
-                    .cloned(),
-            );
-            let mut found: Vec<PathBuf> = entries
+            let entries = super::list_dir(p)?;
+            in_folders.extend(entries.iter().filter(|f| super::is_rule_file(f)).cloned());
+            let found: Vec<PathBuf> = entries
                 .into_iter()
                 .filter(|f| rules_beside(f).is_some())
                 .collect();
-            found.sort();
             if found.is_empty() {
                 return Err(CliError::Usage(format!(
                     "no case files (`*.tests.yaml`) in `{}`",
