@@ -1195,3 +1195,26 @@ fn regression_csv_unterminated_quote_costs_only_its_row() {
     assert_valid(&recs[1]);
     assert_valid(&recs[2]);
 }
+
+/// A file of one column and one order used to lose that order: the header's chunk ran to
+/// the end of the file, since a record end with fewer than three bytes after it was taken
+/// for a possible byte-order mark.
+#[test]
+fn regression_single_row_single_column_csv_keeps_its_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = write_file(
+        &dir,
+        "one.rules",
+        b"fields {\n  id text, key\n}\ndecision d: first, default \"x\"\nrule r when id = \"A\" then d \"a\"\n",
+    );
+    for (name, text) in [
+        ("a.csv", "id\nA\n"),
+        ("b.csv", "id\nA"),
+        ("c.csv", "id\r\nA\r\n"),
+    ] {
+        let input = write_file(&dir, name, text.as_bytes());
+        let r = routebook(&["run", &rules, "--input", &input]);
+        assert_eq!(r.code, 0, "{name}: {}", r.stderr);
+        assert_eq!(r.stdout, "id,d,d_rules,error\nA,a,r,\n", "{name}");
+    }
+}

@@ -151,15 +151,19 @@ pub fn boundary(buf: &[u8], size: usize, records: Records) -> Option<usize> {
 
 /// The offsets just after each CSV record terminator in `buf`, where the next record's
 /// parse starts in `csv-core` (after a `\r`, a following `\n` is skipped as a blank line
-/// either way). An offset followed by a byte-order mark is left out: a fresh parser would
-/// strip the mark there, and the one reading the whole file would not.
+/// either way). An offset followed by a byte-order mark (or by the end of `buf`, where one
+/// may follow) is left out: a fresh parser would strip the mark there, and the one reading
+/// the whole file would not.
 pub fn csv_boundaries(buf: &[u8], delimiter: u8) -> impl Iterator<Item = usize> + '_ {
     let mut i = 0;
     std::iter::from_fn(move || {
         loop {
             let end = record_end(buf, i, delimiter)?;
             i = end;
-            if buf.len() >= end + BOM.len() && !buf[end..].starts_with(BOM) {
+            // Skip an end followed by a mark, or by what may be the start of one (more
+            // bytes will tell); anything else, including a short last record, is an end.
+            let next = &buf[end..buf.len().min(end + BOM.len())];
+            if !BOM.starts_with(next) {
                 return Some(end);
             }
         }
