@@ -11,8 +11,8 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use csv::ByteRecord;
-use csv_core::ReadRecordResult;
 
+use super::record::{self, Fields};
 use super::split::{Chunk, Records, Splitter};
 use super::{FatalError, Problem, RawOrder, Reader};
 
@@ -104,34 +104,13 @@ impl CsvLayout {
     }
 }
 
-/// One parsed record: its fields' bytes one after another, and where each ends.
-#[derive(Default)]
-struct Fields {
-    data: Vec<u8>,
-    ends: Vec<usize>,
-    len: usize,
-}
-
-impl Fields {
-    fn get(&self, i: usize) -> Option<&[u8]> {
-        if i >= self.len {
-            return None;
-        }
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        Some(&self.data[start..self.ends[i]])
-    }
-
-    fn range(&self, i: usize) -> (usize, usize) {
-        (if i == 0 { 0 } else { self.ends[i - 1] }, self.ends[i])
-    }
-}
-
 /// Reads the records of one chunk after another; one per thread, reused across chunks.
 pub struct CsvChunkReader {
     layout: Arc<CsvLayout>,
-    core: csv_core::Reader,
     chunk: Chunk,
     pos: usize,
+    /// Line breaks in the chunk before `pos`.
+    lines: u64,
     fields: Fields,
     /// Records re-read line by line, waiting to be handed out.
     pending: VecDeque<(u64, ByteRecord, Option<Problem>)>,
@@ -139,27 +118,20 @@ pub struct CsvChunkReader {
 
 impl CsvChunkReader {
     pub fn new(layout: Arc<CsvLayout>) -> Self {
-        let core = csv_core::ReaderBuilder::new()
-            .delimiter(layout.delimiter)
-            .build();
         CsvChunkReader {
             layout,
-            core,
             chunk: Chunk::default(),
             pos: 0,
-            fields: Fields {
-                data: vec![0; 1024],
-                ends: vec![0; 64],
-                len: 0,
-            },
+            lines: 0,
+            fields: Fields::default(),
             pending: VecDeque::new(),
         }
     }
 
     /// Starts on a new chunk; returns the bytes of the one before, to reuse.
     pub fn load(&mut self, chunk: Chunk) -> Vec<u8> {
-        self.core.reset();
         self.pos = 0;
+        self.lines = 0;
         self.pending.clear();
         std::mem::replace(&mut self.chunk, chunk).bytes
     }
@@ -168,29 +140,11 @@ impl CsvChunkReader {
     /// `None` at the end of the chunk.
     fn read(&mut self) -> Option<(u64, usize)> {
         let start = self.pos;
-        let line = self.chunk.line + self.core.line() - 1;
-        let (mut nout, mut nend) = (0, 0);
-        loop {
-            let f = &mut self.fields;
-            let (res, nin, o, e) = self.core.read_record(
-                &self.chunk.bytes[self.pos..],
-                &mut f.data[nout..],
-                &mut f.ends[nend..],
-            );
-            self.pos += nin;
-            nout += o;
-            nend += e;
-            match res {
-                ReadRecordResult::InputEmpty => {}
-                ReadRecordResult::OutputFull => f.data.resize(f.data.len() * 2, 0),
-                ReadRecordResult::OutputEndsFull => f.ends.resize(f.ends.len() * 2, 0),
-                ReadRecordResult::Record => {
-                    f.len = nend;
-                    return Some((line, start));
-                }
-                ReadRecordResult::End => return None,
-            }
-        }
+        let line = self.chunk.line + self.lines;
+        let bytes = &self.chunk.bytes;
+        self.pos = record::parse(bytes, start, self.layout.delimiter, &mut self.fields)?;
+        self.lines += memchr::memchr_iter(b'\n', &bytes[start..self.pos]).count() as u64;
+        Some((line, start))
     }
 
     /// Splits a broken record into lines and queues each as its own record.
@@ -281,37 +235,41 @@ impl Reader for CsvChunkReader {
         // spans lines can have swallowed other rows.
         if memchr::memchr(b'\n', raw.trim_ascii_end()).is_some()
             && (memchr::memchr_iter(b'"', raw).count() % 2 == 1
-                || self.fields.len != self.layout.width)
+                || self.fields.len() != self.layout.width)
         {
             self.split_into_lines(raw_start, line);
             if self.take_pending(out) {
                 return Ok(true);
             }
         }
-        let (layout, f) = (&*self.layout, &self.fields);
-        // One UTF-8 check for the whole record; a field is then valid when it starts and
-        // ends on character boundaries. Anything else takes the field-by-field path.
-        let Ok(text) = std::str::from_utf8(&f.data[..f.range(f.len.saturating_sub(1)).1]) else {
-            fill(layout, out, line, None, f.len, |c| f.get(c));
+        let (layout, f, bytes) = (&*self.layout, &self.fields, &self.chunk.bytes[..]);
+        // One UTF-8 check for the whole record; its fields then start and end on
+        // character boundaries (beside a delimiter, quote or line break). Anything else
+        // takes the field-by-field path.
+        let Ok(text) = std::str::from_utf8(&bytes[raw_start..self.pos]) else {
+            fill(layout, out, line, None, f.len(), |c| f.get(bytes, c));
             return Ok(true);
         };
         out.clear(layout.columns.len());
         out.line = line;
-        if f.len != layout.width {
+        if f.len() != layout.width {
             out.problem = Some(Problem::record(format!(
                 "expected {} columns, found {}",
-                layout.width, f.len
+                layout.width,
+                f.len()
             )));
         }
         let at = out.push_record(text);
         for (i, col) in layout.columns.iter().enumerate() {
-            let Some(c) = col.filter(|c| *c < f.len) else {
+            let Some(c) = col.filter(|c| *c < f.len()) else {
                 continue;
             };
-            let (a, b) = f.range(c);
-            match text.get(a..b) {
-                Some(s) => out.set_part(i, at, a, s),
-                None => set_bytes(layout, out, i, &f.data[a..b]),
+            match f
+                .range(c)
+                .and_then(|(a, b)| Some((a, text.get(a - raw_start..b - raw_start)?)))
+            {
+                Some((a, s)) => out.set_part(i, at, a - raw_start, s),
+                None => set_bytes(layout, out, i, f.get(bytes, c).unwrap_or_default()),
             }
         }
         Ok(true)

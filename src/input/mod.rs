@@ -9,6 +9,7 @@
 mod csv;
 pub mod err;
 mod json;
+mod record;
 mod split;
 pub mod typing;
 
