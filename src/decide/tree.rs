@@ -45,10 +45,14 @@ impl Scratch {
     }
 
     /// Classifies a field the first time it is asked for; each field is examined once.
+    #[inline]
     fn view(&mut self, tree: &Tree, order: &Order<'_>, field: usize) {
-        if self.done[field] == self.order {
-            return;
+        if self.done[field] != self.order {
+            self.classify(tree, order, field);
         }
+    }
+
+    fn classify(&mut self, tree: &Tree, order: &Order<'_>, field: usize) {
         let (start, n) = self.offsets[field];
         let words = &mut self.bits[start..start + n];
         for w in words.iter_mut() {
@@ -177,12 +181,26 @@ pub fn decide<'t>(
 /// its work on the number (the output writers, the summary) does that work once too.
 #[derive(Default)]
 pub struct Outcomes {
+    /// By leaf, the number of its outcome when nothing was emitted on the way; the
+    /// usual case, found without hashing. `NONE` until met.
+    plain: Vec<u32>,
     ids: FxHashMap<Box<[u64]>, u32>,
     key: Vec<u64>,
     list: Vec<Outcome>,
 }
 
+const NONE: u32 = u32::MAX;
+
 impl Outcomes {
+    fn add(&mut self, outcome: Outcome) -> u32 {
+        let id = u32::try_from(self.list.len())
+            .ok()
+            .filter(|id| *id != NONE)
+            .expect("fewer than 2^32 - 1 outcomes");
+        self.list.push(outcome);
+        id
+    }
+
     pub fn get(&self, id: u32) -> &Outcome {
         &self.list[id as usize]
     }
@@ -213,6 +231,20 @@ pub fn decide_id(
     seen: &mut Outcomes,
 ) -> u32 {
     let end = walk(tree, order, s);
+    if let End::Leaf(o) = end
+        && s.emitted.is_empty()
+    {
+        let known = seen.plain.get(o as usize).copied().unwrap_or(NONE);
+        if known != NONE {
+            return known;
+        }
+        let id = seen.add(resolve_end(set, tree, &end, s));
+        if seen.plain.len() <= o as usize {
+            seen.plain.resize(o as usize + 1, NONE);
+        }
+        seen.plain[o as usize] = id;
+        return id;
+    }
     let key = &mut seen.key;
     key.clear();
     key.extend(s.emitted.iter().map(|r| *r as u64));
@@ -226,8 +258,8 @@ pub fn decide_id(
     if let Some(id) = seen.ids.get(&key[..]) {
         return *id;
     }
-    let id = u32::try_from(seen.list.len()).expect("fewer than 2^32 outcomes");
-    seen.list.push(resolve_end(set, tree, &end, s));
-    seen.ids.insert(key[..].into(), id);
+    let key: Box<[u64]> = key[..].into();
+    let id = seen.add(resolve_end(set, tree, &end, s));
+    seen.ids.insert(key, id);
     id
 }
