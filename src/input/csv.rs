@@ -109,8 +109,10 @@ pub struct CsvChunkReader {
     layout: Arc<CsvLayout>,
     chunk: Chunk,
     pos: usize,
-    /// Line breaks in the chunk before `pos`.
-    lines: u64,
+    /// Where the chunk's line breaks are (found in one pass per chunk), and how many of
+    /// them come before `pos`.
+    breaks: Vec<usize>,
+    lines: usize,
     fields: Fields,
     /// Records re-read line by line, waiting to be handed out.
     pending: VecDeque<(u64, ByteRecord, Option<Problem>)>,
@@ -122,6 +124,7 @@ impl CsvChunkReader {
             layout,
             chunk: Chunk::default(),
             pos: 0,
+            breaks: Vec::new(),
             lines: 0,
             fields: Fields::default(),
             pending: VecDeque::new(),
@@ -132,6 +135,8 @@ impl CsvChunkReader {
     pub fn load(&mut self, chunk: Chunk) -> Vec<u8> {
         self.pos = 0;
         self.lines = 0;
+        self.breaks.clear();
+        self.breaks.extend(memchr::memchr_iter(b'\n', &chunk.bytes));
         self.pending.clear();
         std::mem::replace(&mut self.chunk, chunk).bytes
     }
@@ -140,10 +145,16 @@ impl CsvChunkReader {
     /// `None` at the end of the chunk.
     fn read(&mut self) -> Option<(u64, usize)> {
         let start = self.pos;
-        let line = self.chunk.line + self.lines;
-        let bytes = &self.chunk.bytes;
-        self.pos = record::parse(bytes, start, self.layout.delimiter, &mut self.fields)?;
-        self.lines += memchr::memchr_iter(b'\n', &bytes[start..self.pos]).count() as u64;
+        while self.breaks.get(self.lines).is_some_and(|b| *b < start) {
+            self.lines += 1;
+        }
+        let line = self.chunk.line + self.lines as u64;
+        self.pos = record::parse(
+            &self.chunk.bytes,
+            start,
+            self.layout.delimiter,
+            &mut self.fields,
+        )?;
         Some((line, start))
     }
 

@@ -110,6 +110,7 @@ impl RawOrder {
 
     /// Sets a field's text, trimmed, to `s`, which is a part of what was pushed at `at`
     /// by [`RawOrder::push_record`] starting `from` bytes into it: no copy.
+    #[inline]
     pub fn set_part(&mut self, field: usize, at: usize, from: usize, s: &str) {
         let t = trim(s);
         if t.is_empty() {
@@ -156,6 +157,7 @@ impl RawOrder {
 
 /// Spreadsheets add a trailing tab or a leading `'`; trimming whitespace covers the tab,
 /// profiles (a later layer) cover the rest.
+#[inline]
 fn trim(s: &str) -> &str {
     // Most values start and end with a visible ASCII character: nothing to trim.
     let b = s.as_bytes();

@@ -172,6 +172,11 @@ pub fn parse_decimal(s: &str) -> Option<Decimal> {
 }
 
 pub fn parse_bool(s: &str) -> Option<bool> {
+    match s {
+        "true" => return Some(true),
+        "false" => return Some(false),
+        _ => {}
+    }
     let is = |words: [&str; 4]| words.iter().any(|w| s.eq_ignore_ascii_case(w));
     if is(["true", "yes", "y", "1"]) {
         Some(true)
