@@ -65,10 +65,12 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         .input_format
         .unwrap_or_else(|| input::Format::from_path(&args.input));
     let specs = input::field_specs(&set);
-    let chunked = input::open_chunked(&args.input, format, &specs).map_err(CliError::Input)?;
-    let whole = match chunked {
-        Some(_) => None,
-        None => Some(input::open(&args.input, format, &specs).map_err(CliError::Input)?),
+    let export = match input::open_chunked(&args.input, format, &specs) {
+        Ok(Some(chunked)) => Export::Chunked(chunked),
+        Ok(None) => {
+            Export::Whole(input::open(&args.input, format, &specs).map_err(CliError::Input)?)
+        }
+        Err(e) => return Err(CliError::Input(e)),
     };
 
     let sink = Sink::open(args.output.as_deref())?;
@@ -95,11 +97,10 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
     );
     let summary = {
         let mut writer = output::writer(args.format, sink.stream().map_err(write_err)?, ctx.layout);
-        let tallies = match (chunked, whole) {
-            (Some(chunked), _) if threads > 1 => parallel(&ctx, chunked, threads, writer.as_mut()),
-            (Some(chunked), _) => serial(&ctx, chunked, writer.as_mut()),
-            (None, Some(mut reader)) => whole_file(&ctx, reader.as_mut(), writer.as_mut()),
-            (None, None) => unreachable!("the export was opened one way or the other"),
+        let tallies = match export {
+            Export::Chunked(c) if threads > 1 => parallel(&ctx, c, threads, writer.as_mut()),
+            Export::Chunked(c) => serial(&ctx, c, writer.as_mut()),
+            Export::Whole(mut reader) => whole_file(&ctx, reader.as_mut(), writer.as_mut()),
         };
         let tallies = match tallies {
             Ok(t) => t,
@@ -127,6 +128,13 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
     } else {
         Exit::Ok
     })
+}
+
+/// How the export is read: CSV and JSON Lines in chunks that threads can share, a JSON
+/// array whole, one order after another.
+enum Export {
+    Chunked(input::Chunked),
+    Whole(Box<dyn Reader>),
 }
 
 /// What every thread shares: the rules, the tree and how records look.
