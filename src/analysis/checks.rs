@@ -19,6 +19,8 @@ pub struct Analysis<'s, 'a> {
     never_wins: Vec<Vec<bool>>,
     /// Rules by the cells they allow on the first-examined field (see `neighbours`).
     index: Option<Index>,
+    /// Per rule: reported unreachable for some decision.
+    unreachable: Vec<bool>,
 }
 
 /// Which rules can share orders with which, by the cells they allow on one field:
@@ -41,6 +43,7 @@ impl<'s, 'a> Analysis<'s, 'a> {
             bounds: vec![Vec::new(); n],
             never_wins: vec![vec![false; set.decisions.len()]; n],
             index: None,
+            unreachable: vec![false; n],
         }
     }
 
@@ -247,21 +250,18 @@ impl<'s, 'a> Analysis<'s, 'a> {
                 let names = name_list(set, &covering);
                 let dec = &set.decisions[d].name;
                 let rule = &set.rules[r].name;
-                let (kind, message) = if same {
-                    (
-                        Kind::Redundant,
-                        format!(
-                            "rule `{rule}` is redundant: every order it matches already gets `{dec}` = {mine:?} from {names}"
-                        ),
-                    )
-                } else {
-                    (
-                        Kind::Unreachable,
-                        format!(
-                            "rule `{rule}` can never set `{dec}`: every order it matches is decided by {names} first"
-                        ),
-                    )
-                };
+                // Same value everywhere: whether the rule is redundant depends on its
+                // other decisions too, which `redundant` weighs.
+                if same {
+                    continue;
+                }
+                self.unreachable[r] = true;
+                let (kind, message) = (
+                    Kind::Unreachable,
+                    format!(
+                        "rule `{rule}` can never set `{dec}`: every order it matches is decided by {names} first"
+                    ),
+                );
                 self.warnings.push(Warning {
                     kind,
                     rule: Some(r),
@@ -298,8 +298,8 @@ impl<'s, 'a> Analysis<'s, 'a> {
                 .iter()
                 .map(|a| a.decision)
                 .collect();
-            if decisions.iter().all(|d| self.never_wins[r][*d]) {
-                continue; // already reported as unreachable or redundant
+            if self.unreachable[r] && decisions.iter().all(|d| self.never_wins[r][*d]) {
+                continue; // already reported as unreachable
             }
             let mut unchanged = true;
             let mut takers: Vec<RuleId> = Vec::new();
@@ -363,6 +363,12 @@ impl<'s, 'a> Analysis<'s, 'a> {
         takers: &mut Vec<RuleId>,
     ) -> Found<bool> {
         if self.never_wins[r][d] {
+            // Earlier rules decide every order it matches, with the same value.
+            takers.extend(
+                self.neighbours(r)
+                    .into_iter()
+                    .filter(|e| *e < r && self.sets(*e, d) && !self.never_wins[*e][d]),
+            );
             return Ok(true);
         }
         let dec = &self.set.decisions[d];
@@ -519,7 +525,7 @@ impl<'s, 'a> Analysis<'s, 'a> {
                 kind: Kind::Gap,
                 rule: None,
                 decision: Some(d),
-                message: format!("some orders get no `{name}`: no rule sets it and it has no default\norders left without it:\n{}", described.join("\n")),
+                message: format!("some orders get no `{name}`: no rule sets it for some orders and it has no default\norders left without it:\n{}", described.join("\n")),
                 related: Vec::new(),
                 example: Some(ex),
                 span: None,

@@ -79,7 +79,9 @@ impl Kind {
             Kind::Conflict => {
                 "if file order is what you mean, this is fine; otherwise make the conditions exclusive"
             }
-            Kind::AlwaysTrue => "a rule for every order is what the decision's `default` is for",
+            Kind::AlwaysTrue => {
+                "the rule applies to every order; if that is meant, a decision's `default` may say it more plainly"
+            }
             Kind::RepeatedTest => "remove the repeated test",
             Kind::Incomplete => "the rule set is too large to analyse within the work budget",
         }
@@ -128,7 +130,7 @@ impl Default for Options {
                 .into_iter()
                 .filter(|k| k.on_by_default())
                 .collect(),
-            budget: 2_000_000,
+            budget: 200_000,
         }
     }
 }
@@ -148,12 +150,51 @@ pub fn findings(set: &RuleSet, opts: &Options) -> Vec<Warning> {
     }
     let mut out = a.warnings;
     out.retain(|w| opts.kinds.contains(&w.kind));
+    merge_incomplete(set, &mut out);
     // A rule may accept a kind of warning in the file, with a reason.
     out.retain(|w| {
         w.rule
             .is_none_or(|r| !set.rules[r].accepts.iter().any(|(k, _)| k == w.kind.code()))
     });
     out
+}
+
+/// Questions the budget cut short are one finding, naming the rules they were about.
+fn merge_incomplete(set: &RuleSet, out: &mut Vec<Warning>) {
+    let (cut, mut kept): (Vec<Warning>, Vec<Warning>) =
+        out.drain(..).partition(|w| w.kind == Kind::Incomplete);
+    if let Some(first) = cut.first() {
+        let mut rules: Vec<RuleId> = cut.iter().filter_map(|w| w.rule).collect();
+        rules.sort_unstable();
+        rules.dedup();
+        let mut names: Vec<String> = rules
+            .iter()
+            .take(8)
+            .map(|r| format!("`{}`", set.rules[*r].name))
+            .collect();
+        if rules.len() > 8 {
+            names.push(format!("and {} more", rules.len() - 8));
+        }
+        let about = if names.is_empty() {
+            String::new()
+        } else {
+            format!(" about rules {}", names.join(", "))
+        };
+        let n = cut.len();
+        let s = if n == 1 { "" } else { "s" };
+        kept.push(Warning {
+            kind: Kind::Incomplete,
+            rule: first.rule,
+            decision: first.decision,
+            message: format!(
+                "analysis incomplete: {n} question{s} could not be settled within the work budget{about}; nothing is claimed about them"
+            ),
+            related: Vec::new(),
+            example: None,
+            span: None,
+        });
+    }
+    *out = kept;
 }
 
 /// The findings as diagnostics for `check`.

@@ -12,7 +12,7 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::check::{FieldId, FieldType, RuleSet};
-use crate::compile::domain::{Atom, MISSING};
+use crate::compile::domain::{Atom, Kind, MISSING};
 use crate::compile::formula::{AtomId, F, FALSE, TRUE};
 use crate::compile::lower::Lowered;
 
@@ -36,8 +36,13 @@ pub struct Search<'a> {
     set: &'a RuleSet,
     unsat: HashSet<F>,
     cells: HashMap<(FieldId, u32), HashMap<AtomId, bool>>,
+    /// Work on the current question, and what one question may take.
     work: usize,
     budget: usize,
+    /// Work on every question so far, and the cap for the whole analysis: interned
+    /// formulas stay in memory, so the total must be bounded too.
+    total: usize,
+    cap: usize,
 }
 
 impl<'a> Search<'a> {
@@ -49,6 +54,8 @@ impl<'a> Search<'a> {
             cells: HashMap::default(),
             work: 0,
             budget,
+            total: 0,
+            cap: budget.saturating_mul(50),
         }
     }
 
@@ -57,7 +64,12 @@ impl<'a> Search<'a> {
         let f = &self.set.fields[field];
         let blank_ok = f.optional || f.ty == FieldType::Tags;
         let first = if blank_ok { MISSING } else { MISSING + 1 };
-        first..self.lw.domains[field].ncells
+        // A present text is never "": an empty cell is read as blank.
+        let empty = match &self.lw.domains[field].kind {
+            Kind::Text { literals, .. } => literals.get("").copied(),
+            _ => None,
+        };
+        (first..self.lw.domains[field].ncells).filter(move |c| Some(*c) != empty)
     }
 
     fn subst_cell(&mut self, f: F, field: FieldId, cell: u32) -> Found<F> {
@@ -105,7 +117,8 @@ impl<'a> Search<'a> {
 
     fn spend(&mut self) -> Found<()> {
         self.work += 1;
-        if self.work > self.budget {
+        self.total += 1;
+        if self.work > self.budget || self.total > self.cap {
             Err(Incomplete)
         } else {
             Ok(())
@@ -157,6 +170,7 @@ impl<'a> Search<'a> {
 
     /// Up to `limit` disjoint regions (paths) where `f` holds.
     pub fn paths(&mut self, f: F, limit: usize) -> Found<Vec<Vec<Choice>>> {
+        self.work = 0;
         let mut out = Vec::new();
         let mut path = Vec::new();
         self.walk(f, limit, &mut path, &mut out)?;
@@ -195,6 +209,7 @@ impl<'a> Search<'a> {
     /// Per field of `f`, the cells where `f` can still hold: a cheap over-approximation
     /// used to skip pairs of rules that cannot overlap.
     pub fn bounds(&mut self, f: F) -> Found<Vec<(FieldId, Vec<bool>)>> {
+        self.work = 0;
         let mut fields: Vec<FieldId> = Vec::new();
         let atoms = &self.lw.atoms;
         self.lw.arena.atoms(f, &mut |a| {
