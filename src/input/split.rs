@@ -63,22 +63,17 @@ impl Splitter {
 
     /// Reads until `buf` holds at least `want` bytes or the input ends.
     fn fill(&mut self, buf: &mut Vec<u8>, want: usize) -> Result<(), FatalError> {
-        while buf.len() < want && !self.eof {
-            let len = buf.len();
-            buf.resize(want.max(len + 4096), 0);
-            let n = loop {
-                match self.input.read(&mut buf[len..]) {
-                    Ok(n) => break n,
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                    Err(e) => {
-                        return Err(FatalError::new(format!("cannot read `{}`: {e}", self.name)));
-                    }
-                }
-            };
-            buf.truncate(len + n);
-            self.read += n as u64;
-            self.eof = n == 0;
+        if buf.len() >= want || self.eof {
+            return Ok(());
         }
+        let missing = (want - buf.len()) as u64;
+        // `read_to_end` reads into the spare capacity: nothing to zero first.
+        let n = (&mut self.input)
+            .take(missing)
+            .read_to_end(buf)
+            .map_err(|e| FatalError::new(format!("cannot read `{}`: {e}", self.name)))?;
+        self.read += n as u64;
+        self.eof = (n as u64) < missing;
         Ok(())
     }
 
