@@ -6,6 +6,10 @@
 #   benches/run.sh                   # 1 M orders
 #   benches/run.sh 1000000 10000000  # 1 M and 10 M
 #
+# Then, on the first size, the cost per order as the rule set grows: generated rule
+# files of 12, 1,000 and 10,000 rules (`gen --rules N`), one thread, the time to start
+# and compile (a run over one order) taken off.
+#
 # Each figure is the best of RUNS runs (default 3); peak RSS is the largest seen.
 # Records go to /dev/null, so the figures are CPU, not disk. Data is kept in
 # BENCH_DIR (default target/bench-data) and generated only when missing.
@@ -61,4 +65,22 @@ for n in "${sizes[@]}"; do
         read -r s kb < <(best_of "$bin/routebook" run "$rules" --input "$jsonl" --allow-invalid --threads "$threads")
         row "run JSONL→CSV, $threads thread(s)" "$s" "$kb" "$jsonl_mb"
     done
+done
+
+n=${sizes[0]}
+csv=$dir/orders-$n.csv
+head -n 2 "$csv" >"$dir/one-order.csv"
+echo
+echo "== rule count: $n orders of $csv, 1 thread"
+printf '%-8s %16s %12s %14s %9s\n' "rules" "start+compile s" "run s" "ns per order" "×12 rules"
+per12=""
+for r in 12 1000 10000; do
+    rules_file=$dir/rules-$r.rules
+    [[ -s $rules_file ]] || "$bin/examples/gen" --rules "$r" "$rules_file"
+    read -r start _ < <(best_of "$bin/routebook" run "$rules_file" --input "$dir/one-order.csv" --allow-invalid --threads 1)
+    read -r s _ < <(best_of "$bin/routebook" run "$rules_file" --input "$csv" --allow-invalid --threads 1)
+    per=$(awk "BEGIN{print ($s - $start) / $n * 1e9}")
+    [[ -n $per12 ]] || per12=$per
+    awk -v r="$r" -v st="$start" -v s="$s" -v p="$per" -v b="$per12" 'BEGIN{
+        printf "%-8s %16.2f %12.2f %14.0f %9.2f\n", r, st, s, p, p / b }'
 done

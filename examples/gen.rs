@@ -8,9 +8,16 @@
 //!
 //! ```sh
 //! cargo run --release --example gen -- 1000000 orders.csv [--seed 7] [--format csv|jsonl]
+//! cargo run --release --example gen -- --rules 10000 bench.rules   # a rule file of 10,000 rules
 //! ```
+//!
+//! The rule files are those of the rule benches (`benches/common/rule_sets.rs`), over
+//! the same fields as the orders.
 
 use std::io::{BufWriter, Write};
+
+#[path = "../benches/common/rule_sets.rs"]
+mod rule_sets;
 
 /// splitmix64: small, fast and the same on every machine.
 struct Rng(u64);
@@ -266,17 +273,20 @@ fn write_jsonl(out: &mut impl Write, o: &Order) -> std::io::Result<()> {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: gen N OUT [--seed S] [--format csv|jsonl]   (OUT `-` is standard output)");
+    eprintln!(
+        "usage: gen N OUT [--seed S] [--format csv|jsonl]   (OUT `-` is standard output)\n       gen --rules N OUT.rules"
+    );
     std::process::exit(2)
 }
 
 fn main() -> std::io::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut positional = Vec::new();
-    let (mut seed, mut jsonl) = (7u64, false);
+    let (mut seed, mut jsonl, mut rules) = (7u64, false, false);
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
+            "--rules" => rules = true,
             "--seed" => {
                 seed = it
                     .next()
@@ -293,6 +303,13 @@ fn main() -> std::io::Result<()> {
     }
     let [n, path] = positional[..] else { usage() };
     let n: u64 = n.parse().unwrap_or_else(|_| usage());
+    if rules {
+        let n = usize::try_from(n)
+            .ok()
+            .filter(|n| *n >= 7)
+            .unwrap_or_else(|| usage());
+        return std::fs::write(path, rule_sets::rule_file(n));
+    }
     let sink: Box<dyn Write> = if path == "-" {
         Box::new(std::io::stdout().lock())
     } else {
