@@ -73,6 +73,11 @@ impl CsvLayout {
         let mut record = ByteRecord::new();
         rdr.read_byte_record(&mut record)
             .map_err(|e| FatalError::new(format!("cannot read the header of `{name}`: {e}")))?;
+        // The chunk may hold more than the header (a header that does not end before the
+        // file does, say): what follows it is data.
+        let end = usize::try_from(rdr.position().byte())
+            .map_or(head.bytes.len(), |e| e.min(head.bytes.len()));
+        splitter.give_back(&head.bytes[end..]);
         let headers: Vec<String> = record
             .iter()
             .map(|h| {

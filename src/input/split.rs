@@ -8,14 +8,12 @@
 
 use std::io::Read;
 
-use memchr::{memchr, memchr3};
+use memchr::{memchr, memchr2};
 
 use super::FatalError;
 
 /// How many bytes a chunk holds, about: a few thousand orders.
 pub const CHUNK: usize = 1 << 19;
-
-const BOM: &[u8] = b"\xef\xbb\xbf";
 
 /// Which records a splitter cuts between.
 #[derive(Debug, Clone, Copy)]
@@ -86,6 +84,12 @@ impl Splitter {
         result.map(|()| &self.carry[..])
     }
 
+    /// Puts bytes taken with the last chunk back in front of the input.
+    pub fn give_back(&mut self, bytes: &[u8]) {
+        self.line -= memchr::memchr_iter(b'\n', bytes).count() as u64;
+        self.carry.splice(0..0, bytes.iter().copied());
+    }
+
     pub fn set_records(&mut self, records: Records) {
         self.records = records;
     }
@@ -140,75 +144,134 @@ pub fn boundary(buf: &[u8], size: usize, records: Records) -> Option<usize> {
             let from = size.saturating_sub(1).min(buf.len());
             memchr(b'\n', &buf[from..]).map(|i| from + i + 1)
         }
-        Records::Csv(delimiter) => csv_boundaries(buf, delimiter).find(|b| *b >= size),
+        Records::Csv(delimiter) => csv_cut(buf, size, delimiter),
     }
 }
 
-/// The offsets just after each CSV record terminator in `buf`, where the next record's
-/// parse starts in `csv-core` (after a `\r`, a following `\n` is skipped as a blank line
-/// either way). An offset followed by a byte-order mark (or by the end of `buf`, where one
-/// may follow) is left out: a fresh parser would strip the mark there, and the one reading
-/// the whole file would not.
-pub fn csv_boundaries(buf: &[u8], delimiter: u8) -> impl Iterator<Item = usize> + '_ {
-    let mut i = 0;
-    std::iter::from_fn(move || {
-        loop {
-            let end = record_end(buf, i, delimiter)?;
-            i = end;
-            // Skip an end followed by a mark, or by what may be the start of one (more
-            // bytes will tell); anything else, including a short last record, is an end.
-            let next = &buf[end..buf.len().min(end + BOM.len())];
-            if !BOM.starts_with(next) {
-                return Some(end);
-            }
-        }
-    })
-}
-
-/// The end of the record that starts at `i` (after its terminator byte), if it ends in
-/// `buf`. The states are `csv-core`'s: blank lines before a record are skipped, a `"`
-/// opens a quoted field only at the start of a field (the record's start, or just after
-/// a delimiter read outside quotes), `""` inside quotes is a quote, and after the
-/// closing quote the field goes on unquoted. Outside quotes only `"`, `\n` and `\r`
-/// need a look, so most records take one jump.
-fn record_end(buf: &[u8], mut i: usize, delimiter: u8) -> Option<usize> {
-    while i < buf.len() && matches!(buf[i], b'\n' | b'\r') {
-        i += 1;
-    }
-    // Whether `i` starts a field.
-    let mut field_start = true;
+/// Where to cut CSV in `buf` at about `size` bytes: just after the terminator of a
+/// record, found by visiting only the quotes up to there.
+///
+/// Outside quotes, a `"` opens a quoted field when it starts a field: at the start of
+/// `buf` or after a delimiter or line break read outside quotes. Inside, `""` is a quote
+/// and a lone `"` closes the field. The first line break outside quotes at or after
+/// `size` belongs to a run of them; the run's first byte ends a record (the rest are blank
+/// lines, which belong to the next record), so the cut goes just after it.
+fn csv_cut(buf: &[u8], size: usize, delimiter: u8) -> Option<usize> {
+    let from = size.saturating_sub(1);
+    // Outside quotes from `p` on; `starts_field`: a quote at `p` would open a field.
+    let (mut p, mut starts_field) = (0, true);
     loop {
-        let j = i + memchr3(b'"', b'\n', b'\r', &buf[i..])?;
-        if buf[j] != b'"' {
-            return Some(j + 1);
-        }
-        let opens = if j == i {
-            field_start
-        } else {
-            buf[j - 1] == delimiter
-        };
-        i = j + 1;
-        field_start = false;
-        if opens {
-            loop {
-                i += memchr(b'"', &buf[i..])? + 1;
-                if *buf.get(i)? != b'"' {
-                    break;
+        // The outside span [p, open): up to the next quote that opens a field.
+        let mut q = p;
+        let open = loop {
+            match memchr(b'"', &buf[q..]) {
+                None => break buf.len(),
+                Some(k) => {
+                    let at = q + k;
+                    let opens = if at == p {
+                        starts_field
+                    } else {
+                        matches!(buf[at - 1], b'\n' | b'\r') || buf[at - 1] == delimiter
+                    };
+                    if opens {
+                        break at;
+                    }
+                    q = at + 1;
                 }
-                i += 1;
             }
-            // Just after the closing quote: a delimiter there starts a field.
-            if buf[i] == delimiter {
-                i += 1;
-                field_start = true;
+        };
+        // A line break in the span, at or after `from`, that ends a record.
+        let mut t = p.max(from);
+        while t < open {
+            let Some(k) = memchr2(b'\n', b'\r', &buf[t..open]) else {
+                break;
+            };
+            let at = t + k;
+            let mut first = at;
+            while first > 0 && matches!(buf[first - 1], b'\n' | b'\r') {
+                first -= 1;
             }
+            // Not a run of blank lines at the very start: those belong to the first record.
+            if first > 0 {
+                return Some(first + 1);
+            }
+            t = at + 1;
         }
+        if open == buf.len() {
+            return None;
+        }
+        // Inside quotes: to the closing quote, over doubled ones.
+        let mut i = open + 1;
+        loop {
+            i += memchr(b'"', &buf[i..])? + 1;
+            if *buf.get(i)? != b'"' {
+                break;
+            }
+            i += 1;
+        }
+        p = i;
+        starts_field = false;
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use memchr::memchr3;
+
+    /// The offsets just after each CSV record terminator in `buf`, where the next record's
+    /// parse starts in `csv-core` (after a `\r`, a following `\n` is skipped as a blank line
+    /// either way). The reference `csv_cut` is tested against: it reads
+    /// every record.
+    fn csv_boundaries(buf: &[u8], delimiter: u8) -> impl Iterator<Item = usize> + '_ {
+        let mut i = 0;
+        std::iter::from_fn(move || {
+            let end = record_end(buf, i, delimiter)?;
+            i = end;
+            Some(end)
+        })
+    }
+
+    /// The end of the record that starts at `i` (after its terminator byte), if it ends in
+    /// `buf`. The states are `csv-core`'s: blank lines before a record are skipped, a `"`
+    /// opens a quoted field only at the start of a field (the record's start, or just after
+    /// a delimiter read outside quotes), `""` inside quotes is a quote, and after the
+    /// closing quote the field goes on unquoted. Outside quotes only `"`, `\n` and `\r`
+    /// need a look, so most records take one jump.
+    fn record_end(buf: &[u8], mut i: usize, delimiter: u8) -> Option<usize> {
+        while i < buf.len() && matches!(buf[i], b'\n' | b'\r') {
+            i += 1;
+        }
+        // Whether `i` starts a field.
+        let mut field_start = true;
+        loop {
+            let j = i + memchr3(b'"', b'\n', b'\r', &buf[i..])?;
+            if buf[j] != b'"' {
+                return Some(j + 1);
+            }
+            let opens = if j == i {
+                field_start
+            } else {
+                buf[j - 1] == delimiter
+            };
+            i = j + 1;
+            field_start = false;
+            if opens {
+                loop {
+                    i += memchr(b'"', &buf[i..])? + 1;
+                    if *buf.get(i)? != b'"' {
+                        break;
+                    }
+                    i += 1;
+                }
+                // Just after the closing quote: a delimiter there starts a field.
+                if buf[i] == delimiter {
+                    i += 1;
+                    field_start = true;
+                }
+            }
+        }
+    }
 
     /// Record ends as the `csv-core` parser finds them, for comparison.
     fn core_ends(buf: &[u8], delimiter: u8) -> Vec<usize> {
@@ -231,13 +294,7 @@ mod tests {
         // of a file may end without a terminator, which `record_end` leaves open.
         let core: Vec<usize> = core_ends(text, b',')
             .into_iter()
-            .filter(|e| {
-                *e <= text.len()
-                    && *e > 0
-                    && matches!(text[e - 1], b'\n' | b'\r')
-                    && text.len() >= e + 3
-                    && !text[*e..].starts_with(BOM)
-            })
+            .filter(|e| *e <= text.len() && *e > 0 && matches!(text[e - 1], b'\n' | b'\r'))
             .collect();
         let ours: Vec<usize> = csv_boundaries(text, b',').collect();
         assert_eq!(ours, core, "{:?}", String::from_utf8_lossy(text));
@@ -277,6 +334,47 @@ mod tests {
                 .chain(*b"...")
                 .collect();
             check(&text);
+        }
+    }
+
+    #[test]
+    fn cuts_only_where_a_record_ends() {
+        let alphabet = b"a,\"\n\r;";
+        let mut x: u64 = 0x1234_5678_9ABC_DEF1;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = (x % 40) as usize;
+            let mut y = x;
+            let mut text: Vec<u8> = (0..len)
+                .map(|_| {
+                    y = y.rotate_left(9).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+                    alphabet[(y >> 58) as usize % alphabet.len()]
+                })
+                .collect();
+            if x % 7 == 0 {
+                // A byte-order mark is just text after the start of the file.
+                let at = (x as usize / 7) % (text.len() + 1);
+                text.splice(at..at, *b"\xef\xbb\xbf");
+            }
+            let ends: Vec<usize> = csv_boundaries(&text, b',').collect();
+            for size in 0..=text.len() + 1 {
+                if let Some(cut) = csv_cut(&text, size, b',') {
+                    assert!(
+                        ends.contains(&cut),
+                        "cut {cut} at size {size} of {:?} is not a record end {ends:?}",
+                        String::from_utf8_lossy(&text)
+                    );
+                } else {
+                    // No cut only when no record ends at or after the size.
+                    assert!(
+                        ends.iter().all(|e| *e < size),
+                        "no cut at size {size} of {:?}, ends {ends:?}",
+                        String::from_utf8_lossy(&text)
+                    );
+                }
+            }
         }
     }
 
