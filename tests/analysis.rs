@@ -851,7 +851,7 @@ fn tiny_budget_reports_incomplete_instead_of_guessing() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/analysis/02-unreachable.rules");
     let set = loaded(&read(&path));
     let opts = Options {
-        budget: 3,
+        budget: 1,
         ..Options::default()
     };
     let ws = findings(&set, &opts);

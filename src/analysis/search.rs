@@ -35,7 +35,8 @@ pub struct Search<'a> {
     pub lw: &'a mut Lowered,
     set: &'a RuleSet,
     unsat: HashSet<F>,
-    cells: HashMap<(FieldId, u32), HashMap<AtomId, bool>>,
+    /// The bits each text literal's cell fixes.
+    literals: HashMap<(FieldId, u32), Option<Vec<u64>>>,
     /// Work on the current question, and what one question may take.
     work: usize,
     budget: usize,
@@ -51,7 +52,7 @@ impl<'a> Search<'a> {
             lw,
             set,
             unsat: HashSet::default(),
-            cells: HashMap::default(),
+            literals: HashMap::default(),
             work: 0,
             budget,
             total: 0,
@@ -72,18 +73,74 @@ impl<'a> Search<'a> {
         (first..self.lw.domains[field].ncells).filter(move |c| Some(*c) != empty)
     }
 
-    fn subst_cell(&mut self, f: F, field: FieldId, cell: u32) -> Found<F> {
-        self.spend()?;
-        if !self.cells.contains_key(&(field, cell)) {
-            let values = self.lw.cell_values(field, cell);
-            self.cells.insert((field, cell), values);
+    /// The value a cell gives an atom of its field: cell atoms by their mask; bits are
+    /// all false on a missing value and fixed by a text literal, free otherwise.
+    fn cell_value(&mut self, a: AtomId, field: FieldId, cell: u32) -> Option<bool> {
+        match &self.lw.atoms[a as usize] {
+            Atom::Cells(fl, cells) if *fl == field => Some(cells[cell as usize]),
+            Atom::Bit(fl, _) if *fl == field && cell == MISSING => Some(false),
+            Atom::Bit(fl, b) if *fl == field => {
+                let b = *b;
+                let bits = self.literal_bits(field, cell)?;
+                Some(bits[(b / 64) as usize] & (1 << (b % 64)) != 0)
+            }
+            _ => None,
         }
-        let values = &self.cells[&(field, cell)];
-        let mut memo = HashMap::default();
-        Ok(self
-            .lw
-            .arena
-            .subst(f, &|a| values.get(&a).copied(), &mut memo))
+    }
+
+    /// The bits of a text literal's cell (cached), or `None` for any other cell.
+    fn literal_bits(&mut self, field: FieldId, cell: u32) -> Option<&Vec<u64>> {
+        if !self.literals.contains_key(&(field, cell)) {
+            let domain = &self.lw.domains[field];
+            let bits = match &domain.kind {
+                Kind::Text { literals, .. } => {
+                    literals.iter().find(|(_, c)| **c == cell).map(|(text, _)| {
+                        let mut bits = vec![0u64; (domain.nbits() as usize).div_ceil(64)];
+                        domain.classify(&crate::decide::Value::Text(text), &mut bits);
+                        bits
+                    })
+                }
+                _ => None,
+            };
+            self.literals.insert((field, cell), bits);
+        }
+        self.literals[&(field, cell)].as_ref()
+    }
+
+    /// The allowed cells of a field grouped by what they make of the atoms of `f` on
+    /// it: one substitution per group, not per cell (a decimal field has two cells per
+    /// threshold of the whole rule set, a rule only a few atoms on it).
+    fn cell_groups(&mut self, f: F, field: FieldId) -> Found<Vec<(Vec<u32>, F)>> {
+        let mut mine: Vec<AtomId> = Vec::new();
+        let atoms = &self.lw.atoms;
+        self.lw.arena.atoms(f, &mut |a| {
+            if atoms[a as usize].field() == field && !mine.contains(&a) {
+                mine.push(a);
+            }
+        });
+        let mut groups: Vec<(Vec<Option<bool>>, Vec<u32>)> = Vec::new();
+        for cell in self.allowed(field) {
+            let key: Vec<Option<bool>> = mine
+                .iter()
+                .map(|a| self.cell_value(*a, field, cell))
+                .collect();
+            match groups.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, cells)) => cells.push(cell),
+                None => groups.push((key, vec![cell])),
+            }
+        }
+        let mut out = Vec::with_capacity(groups.len());
+        for (key, cells) in groups {
+            self.spend()?;
+            let mut memo = HashMap::default();
+            let g = self.lw.arena.subst(
+                f,
+                &|a| mine.iter().position(|m| *m == a).and_then(|i| key[i]),
+                &mut memo,
+            );
+            out.push((cells, g));
+        }
+        Ok(out)
     }
 
     /// Sets a bit atom, and the bits it implies (if true) or that imply it (if false).
@@ -142,11 +199,15 @@ impl<'a> Search<'a> {
         });
         let mut out: Vec<(Choice, F)> = Vec::new();
         if cell_atoms {
-            for cell in self.allowed(field) {
-                let g = self.subst_cell(f, field, cell)?;
+            for (group, g) in self.cell_groups(f, field)? {
                 match out.iter_mut().find(|(_, h)| *h == g) {
-                    Some((Choice::Cells(_, cells), _)) => cells.push(cell),
-                    _ => out.push((Choice::Cells(field, vec![cell]), g)),
+                    Some((Choice::Cells(_, cells), _)) => cells.extend(group),
+                    _ => out.push((Choice::Cells(field, group), g)),
+                }
+            }
+            for (choice, _) in &mut out {
+                if let Choice::Cells(_, cells) = choice {
+                    cells.sort_unstable();
                 }
             }
         } else if let Some((atom, b)) = bit {
@@ -223,8 +284,10 @@ impl<'a> Search<'a> {
         for field in fields {
             let n = self.lw.domains[field].ncells as usize;
             let mut ok = vec![false; n];
-            for cell in self.allowed(field) {
-                ok[cell as usize] = self.subst_cell(f, field, cell)? != FALSE;
+            for (cells, g) in self.cell_groups(f, field)? {
+                for cell in cells {
+                    ok[cell as usize] = g != FALSE;
+                }
             }
             out.push((field, ok));
         }
