@@ -6,7 +6,7 @@
 //! not partition it (`contains`, `starts with`, `matches`, `has`) are *bits*, all found in
 //! one pass (one Aho-Corasick scan for every `contains` literal, one `RegexSet`).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use aho_corasick::AhoCorasick;
 use regex::RegexSet;
