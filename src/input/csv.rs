@@ -1,7 +1,8 @@
 //! CSV and TSV exports: header row names the columns; comma, tab or semicolon separated.
 //!
 //! The file is read in chunks of whole records (`split.rs`), and records are parsed out
-//! of a chunk with `csv-core`, so a record's raw bytes are at hand without copying them.
+//! of a chunk by `record.rs` (held equal to `csv-core` by a test), so a record's raw bytes
+//! are at hand without copying them.
 //! An unclosed quote makes a CSV parser swallow every following row into one field. To
 //! lose no order to that, a record whose quotes do not balance, or whose width is wrong
 //! while it spans several lines, is read again from its raw bytes line by line, each line
