@@ -712,6 +712,23 @@ fn missing_punctuation_is_named_where_it_is_missing() {
     assert!(errs[0].message.contains("`rule`"), "{:?}", errs[0]);
 }
 
+// Naming the missing punctuation needs pest's process-wide error-detail switch. Files
+// parsed on other threads at the same time, good or bad, must not turn it off midway.
+#[test]
+fn missing_punctuation_is_named_while_other_threads_parse() {
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| {
+                for _ in 0..200 {
+                    let errs = parse_err("list x [\"a\"]");
+                    assert!(errs[0].message.contains("`=`"), "{:?}", errs[0]);
+                    parse("list y = [\"b\"]").expect("a good file parses");
+                }
+            });
+        }
+    });
+}
+
 #[test]
 fn one_of_with_unquoted_values_is_rejected() {
     // The grammar reads `one` as a type name here; the checker then rejects it.

@@ -22,7 +22,6 @@ type Result<T> = std::result::Result<T, SyntaxError>;
 /// Parses a whole rule file. On a syntax error, keeps going item by item so that one
 /// run reports the errors of every item, not only the first.
 pub fn parse(text: &str) -> std::result::Result<File, Vec<SyntaxError>> {
-    pest::set_error_detail(false);
     match RoutebookParser::parse(Rule::file, text) {
         Ok(mut pairs) => {
             let file = pairs.next().expect("the file rule always yields one pair");
@@ -47,10 +46,11 @@ pub fn parse(text: &str) -> std::result::Result<File, Vec<SyntaxError>> {
             // Parse again tracking the literal tokens (`{`, `=`, `)`) expected at the
             // furthest position, so a missing one can be named. It slows parsing down,
             // so only a file that has an error pays for it.
-            pest::set_error_detail(true);
-            let whole = RoutebookParser::parse(Rule::file, text)
-                .expect_err("the file failed to parse a moment ago");
-            let errors = recover(text);
+            let (whole, errors) = with_error_detail(|| {
+                let whole = RoutebookParser::parse(Rule::file, text)
+                    .expect_err("the file failed to parse a moment ago");
+                (whole, recover(text))
+            });
             if errors.is_empty() {
                 Err(vec![from_pest(&whole, text, 0)])
             } else {
@@ -58,6 +58,21 @@ pub fn parse(text: &str) -> std::result::Result<File, Vec<SyntaxError>> {
             }
         }
     }
+}
+
+/// Runs `parse` with pest's error detail on. The setting is process-wide, so it is only
+/// changed under a lock and put back afterwards: two files failing on two threads at
+/// once (tests, `diff`) would otherwise switch it off under each other's feet, and an
+/// error would lose the name of its missing `{`. Successful parses never touch it.
+fn with_error_detail<T>(parse: impl FnOnce() -> T) -> T {
+    static DETAIL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _held = DETAIL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    pest::set_error_detail(true);
+    let out = parse();
+    pest::set_error_detail(false);
+    out
 }
 
 /// Parses each top-level item on its own. Items start on a line whose first word is an
