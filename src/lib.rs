@@ -21,6 +21,7 @@ pub mod diag;
 pub mod fmt;
 pub mod input;
 pub mod output;
+pub mod profile;
 pub mod source;
 pub mod syntax;
 

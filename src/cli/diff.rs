@@ -9,12 +9,13 @@ use clap::ValueEnum;
 use serde_json::json;
 
 use super::run::Sink;
-use super::{CliError, Exit, print_human, read_source};
+use super::{CliError, Exit, open_export, print_human, read_source};
 use crate::check::RuleSet;
 use crate::compile::compile;
 use crate::decide::{Scratch, Value, decide};
 use crate::input::{self, RawOrder, RawValue, typing::typed};
 use crate::output::diff::{Diff, amount_field};
+use crate::profile::is_tags;
 use crate::source::Source;
 
 /// Show which orders a rule change moves: both rule files over the same export.
@@ -35,6 +36,10 @@ pub struct Args {
     /// The export's format; guessed from its extension when not given.
     #[arg(long, value_enum)]
     input_format: Option<input::Format>,
+    /// How to read the export: a built-in profile's name (`routebook profiles`) or a
+    /// profile file; without one, the columns are the field names.
+    #[arg(long)]
+    profile: Option<String>,
     /// How to print the report.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -77,10 +82,14 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
 
     // One pass over the export: the readers take the fields of both rule sets.
     let (specs, new_to_union) = union_specs(&old.set, &new.set);
-    let format = args
-        .input_format
-        .unwrap_or_else(|| input::Format::from_path(input_path));
-    let mut reader = input::open(input_path, format, &specs).map_err(CliError::Input)?;
+    let tags = |name: &str| is_tags(&old.set, name) || is_tags(&new.set, name);
+    let mut reader = open_export(
+        input_path,
+        args.input_format,
+        args.profile.as_deref(),
+        &specs,
+        tags,
+    )?;
 
     let (old_tree, new_tree) = (compile(&old.set), compile(&new.set));
     let (mut old_scratch, mut new_scratch) = (Scratch::new(&old_tree), Scratch::new(&new_tree));

@@ -5,6 +5,7 @@ mod compile;
 mod diff;
 mod explain;
 mod fmt;
+mod profiles;
 mod run;
 mod test;
 
@@ -74,6 +75,7 @@ enum Command {
     Test(test::Args),
     Diff(diff::Args),
     Fmt(fmt::Args),
+    Profiles(profiles::Args),
 }
 
 /// Parses the arguments, runs the subcommand, and returns its exit code.
@@ -98,6 +100,7 @@ pub fn main() -> ExitCode {
         Command::Test(a) => test::run(&a),
         Command::Diff(a) => diff::run(&a),
         Command::Fmt(a) => fmt::run(&a),
+        Command::Profiles(a) => profiles::run(&a),
     };
     match result {
         Ok(code) => code.into(),
@@ -188,5 +191,27 @@ pub fn print_human(diags: &[Diag], source: &Source) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     for d in diags {
         eprint!("{}", render(d, source, color));
+    }
+}
+
+/// Opens an export for the given fields: through a profile when one is named, else with
+/// the fast readers, whose columns are the field names.
+pub fn open_export(
+    path: &Path,
+    format: Option<crate::input::Format>,
+    profile: Option<&str>,
+    fields: &[(String, bool)],
+    tags: impl Fn(&str) -> bool,
+) -> Result<Box<dyn crate::input::Reader>, CliError> {
+    match profile {
+        Some(spec) => {
+            let profile = crate::profile::load(spec).map_err(CliError::Input)?;
+            crate::profile::open(path, format, std::sync::Arc::new(profile), fields, tags)
+                .map_err(CliError::Input)
+        }
+        None => {
+            let format = format.unwrap_or_else(|| crate::input::Format::from_path(path));
+            crate::input::open(path, format, fields).map_err(CliError::Input)
+        }
     }
 }

@@ -12,18 +12,20 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 
 mod progress;
 
 use progress::Progress;
 
-use super::{CliError, Exit, load_rules};
+use super::{CliError, Exit, load_rules, open_export};
 use crate::check::RuleSet;
 use crate::compile::{Tree, compile};
 use crate::decide::{Outcome, Outcomes, Scratch, decide_id, reference};
 use crate::input::{self, Chunk, FatalError, RawOrder, Reader, typing::Typer};
 use crate::output::{self, Encoder, Layout, Record, Summary};
+use crate::profile::is_tags;
 
 /// Decide every order of an export.
 ///
@@ -38,6 +40,10 @@ pub struct Args {
     /// The export's format; guessed from its extension when not given.
     #[arg(long, value_enum)]
     input_format: Option<input::Format>,
+    /// How to read the export: a built-in profile's name (`routebook profiles`) or a
+    /// profile file; without one, the columns are the field names.
+    #[arg(long)]
+    profile: Option<String>,
     /// Where to write the records (atomically); standard output when not given.
     #[arg(long, short)]
     output: Option<PathBuf>,
@@ -53,6 +59,10 @@ pub struct Args {
     /// Exit 0 even when some orders had bad input (they still get their records).
     #[arg(long)]
     allow_invalid: bool,
+    /// Stop (exit code 2, nothing written) as soon as more than N orders have bad input:
+    /// a file of the wrong format should not yield a million error records.
+    #[arg(long, value_name = "N")]
+    max_invalid: Option<u64>,
     /// Threads that decide orders; the records stay in input order. Default: one per core.
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
     threads: Option<u16>,
@@ -65,12 +75,29 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         .input_format
         .unwrap_or_else(|| input::Format::from_path(&args.input));
     let specs = input::field_specs(&set);
-    let export = match input::open_chunked(&args.input, format, &specs) {
-        Ok(Some(chunked)) => Export::Chunked(chunked),
-        Ok(None) => {
-            Export::Whole(input::open(&args.input, format, &specs).map_err(CliError::Input)?)
+    // A profile's rows are grouped and cleaned on one thread; the fast readers share
+    // chunks between threads.
+    let export = if args.profile.is_some() {
+        let tags = |name: &str| is_tags(&set, name);
+        Export::Whole(open_export(
+            &args.input,
+            args.input_format,
+            args.profile.as_deref(),
+            &specs,
+            tags,
+        )?)
+    } else {
+        match input::open_chunked(&args.input, format, &specs) {
+            Ok(Some(chunked)) => Export::Chunked(chunked),
+            Ok(None) => Export::Whole(open_export(
+                &args.input,
+                Some(format),
+                None,
+                &specs,
+                |_| false,
+            )?),
+            Err(e) => return Err(CliError::Input(e)),
         }
-        Err(e) => return Err(CliError::Input(e)),
     };
 
     let sink = Sink::open(args.output.as_deref())?;
@@ -83,6 +110,8 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
             explain: args.explain,
         },
         format: args.format,
+        max_invalid: args.max_invalid,
+        invalid: AtomicU64::new(0),
     };
     let write_err = |e: std::io::Error| CliError::Write {
         path: args
@@ -143,6 +172,9 @@ struct Ctx<'s> {
     tree: &'s Tree,
     layout: Layout<'s>,
     format: output::Format,
+    /// `--max-invalid`, and the orders with bad input so far over every thread.
+    max_invalid: Option<u64>,
+    invalid: AtomicU64,
 }
 
 /// One thread's working memory, reused from order to order, and its counts.
@@ -247,6 +279,17 @@ impl<'s> Work<'s> {
                 self.typer.recycle(order);
             }
             Err(e) => {
+                if let Some(max) = self.ctx.max_invalid {
+                    let n = self.ctx.invalid.fetch_add(1, Ordering::Relaxed) + 1;
+                    if n > max {
+                        return Err(FatalError {
+                            message: format!(
+                                "stopped: more than {max} orders have bad input (--max-invalid {max}); the latest: {e}"
+                            ),
+                            help: Some("is the export of the format the rules expect? Reading it through a profile (--profile) may be what is missing".into()),
+                        });
+                    }
+                }
                 self.tally.invalid.add(Err(&e));
                 let rec = Record {
                     key,

@@ -51,42 +51,24 @@ fn sniff(head: &[u8]) -> u8 {
 
 impl CsvLayout {
     /// Reads the header from the splitter (which then hands out the data records) and
-    /// finds each declared field's column.
+    /// finds each declared field's column. `delimiter` is sniffed when not given.
     pub fn read_header(
         splitter: &mut Splitter,
         name: &str,
-        tsv: bool,
+        delimiter: Option<u8>,
         fields: &[(String, bool)],
     ) -> Result<Self, FatalError> {
-        let delimiter = if tsv {
-            b'\t'
-        } else {
-            sniff(splitter.peek(1 << 16)?)
-        };
-        splitter.set_records(Records::Csv(delimiter));
-        // The header is the first record: a chunk of one record.
-        let head = splitter.next_sized(Vec::new(), 1)?.unwrap_or_default();
-        let mut rdr = csv::ReaderBuilder::new()
-            .delimiter(delimiter)
-            .flexible(true)
-            .has_headers(false)
-            .from_reader(&head.bytes[..]);
-        let mut record = ByteRecord::new();
-        rdr.read_byte_record(&mut record)
-            .map_err(|e| FatalError::new(format!("cannot read the header of `{name}`: {e}")))?;
-        // The chunk may hold more than the header (a header that does not end before the
-        // file does, say): what follows it is data.
-        let end = usize::try_from(rdr.position().byte())
-            .map_or(head.bytes.len(), |e| e.min(head.bytes.len()));
-        splitter.give_back(&head.bytes[end..]);
-        let headers: Vec<String> = record
-            .iter()
-            .map(|h| {
-                String::from_utf8_lossy(h)
-                    .trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
-                    .to_string()
-            })
-            .collect();
+        let (delimiter, headers) = read_headers(splitter, name, delimiter)?;
+        Self::for_fields(name, delimiter, &headers, fields)
+    }
+
+    /// The layout of a file with these headers for the declared fields.
+    pub fn for_fields(
+        name: &str,
+        delimiter: u8,
+        headers: &[String],
+        fields: &[(String, bool)],
+    ) -> Result<Self, FatalError> {
         let mut columns = Vec::with_capacity(fields.len());
         for (field, optional) in fields {
             let col = headers.iter().position(|h| h == field);
@@ -108,6 +90,44 @@ impl CsvLayout {
             width: headers.len(),
         })
     }
+}
+
+/// Reads the header (the first record) from the splitter, which then hands out the data
+/// records; returns the delimiter and the column names, trimmed.
+pub fn read_headers(
+    splitter: &mut Splitter,
+    name: &str,
+    delimiter: Option<u8>,
+) -> Result<(u8, Vec<String>), FatalError> {
+    let delimiter = match delimiter {
+        Some(d) => d,
+        None => sniff(splitter.peek(1 << 16)?),
+    };
+    splitter.set_records(Records::Csv(delimiter));
+    // The header is the first record: a chunk of one record.
+    let head = splitter.next_sized(Vec::new(), 1)?.unwrap_or_default();
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(&head.bytes[..]);
+    let mut record = ByteRecord::new();
+    rdr.read_byte_record(&mut record)
+        .map_err(|e| FatalError::new(format!("cannot read the header of `{name}`: {e}")))?;
+    // The chunk may hold more than the header (a header that does not end before the
+    // file does, say): what follows it is data.
+    let end = usize::try_from(rdr.position().byte())
+        .map_or(head.bytes.len(), |e| e.min(head.bytes.len()));
+    splitter.give_back(&head.bytes[end..]);
+    let headers = record
+        .iter()
+        .map(|h| {
+            String::from_utf8_lossy(h)
+                .trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+                .to_string()
+        })
+        .collect();
+    Ok((delimiter, headers))
 }
 
 /// Reads the records of one chunk after another; one per thread, reused across chunks.
@@ -150,7 +170,13 @@ impl CsvChunkReader {
     /// Parses the next record into `self.fields`; its line and raw bytes' start, or
     /// `None` at the end of the chunk.
     fn read(&mut self) -> Option<(u64, usize)> {
-        let start = self.pos;
+        // Blank lines (and the `\n` of a `\r\n` the last record ended on) are skipped by
+        // the parser; the record's line is that of its first character.
+        let skipped = self.chunk.bytes[self.pos..]
+            .iter()
+            .take_while(|b| matches!(b, b'\r' | b'\n'))
+            .count();
+        let start = self.pos + skipped;
         while self.breaks.get(self.lines).is_some_and(|b| *b < start) {
             self.lines += 1;
         }
@@ -297,26 +323,34 @@ impl Reader for CsvChunkReader {
 pub struct CsvReader {
     splitter: Splitter,
     chunk: CsvChunkReader,
+    /// The file has ended: asked again, the reader says so again.
+    done: bool,
 }
 
 impl CsvReader {
     pub fn new(
         mut splitter: Splitter,
         name: &str,
-        tsv: bool,
+        delimiter: Option<u8>,
         fields: &[(String, bool)],
     ) -> Result<Self, FatalError> {
-        let layout = CsvLayout::read_header(&mut splitter, name, tsv, fields)?;
-        Ok(CsvReader {
+        let layout = CsvLayout::read_header(&mut splitter, name, delimiter, fields)?;
+        Ok(Self::with_layout(splitter, layout))
+    }
+
+    /// Reads the records after the header, which the splitter has already given.
+    pub fn with_layout(splitter: Splitter, layout: CsvLayout) -> Self {
+        CsvReader {
             splitter,
             chunk: CsvChunkReader::new(Arc::new(layout)),
-        })
+            done: false,
+        }
     }
 }
 
 impl Reader for CsvReader {
     fn next(&mut self, out: &mut RawOrder) -> Result<bool, FatalError> {
-        loop {
+        while !self.done {
             if self.chunk.next(out)? {
                 return Ok(true);
             }
@@ -325,9 +359,10 @@ impl Reader for CsvReader {
                 Some(chunk) => {
                     self.chunk.load(chunk);
                 }
-                None => return Ok(false),
+                None => self.done = true,
             }
         }
+        Ok(false)
     }
 }
 
@@ -343,7 +378,7 @@ mod tests {
             .collect();
         let input = Box::new(std::io::Cursor::new(text.to_vec()));
         let mut splitter = Splitter::new(input, "t", Records::Lines);
-        let layout = CsvLayout::read_header(&mut splitter, "t", false, &fields).unwrap();
+        let layout = CsvLayout::read_header(&mut splitter, "t", None, &fields).unwrap();
         let mut reader = CsvChunkReader::new(Arc::new(layout));
         let (mut raw, mut got) = (RawOrder::default(), Vec::new());
         while let Some(chunk) = splitter.next_sized(Vec::new(), size).unwrap() {
@@ -374,6 +409,18 @@ mod tests {
         assert!(whole[2].contains("never closed"), "{whole:#?}");
         for size in [1, 2, 5, 16, 40] {
             assert_eq!(read_all(text.as_bytes(), size), whole, "chunks of {size}");
+        }
+    }
+
+    #[test]
+    fn a_record_after_blank_lines_or_a_crlf_header_has_its_own_line() {
+        let text = b"id,note,amount\r\nA1,x,1\r\n\r\nA2,y,2\n\n\nA3,z,3\n";
+        for size in [1, 7, 1 << 20] {
+            let lines: Vec<String> = read_all(text, size)
+                .iter()
+                .map(|r| r.split(' ').next().unwrap_or_default().to_string())
+                .collect();
+            assert_eq!(lines, ["2", "4", "7"], "chunks of {size}");
         }
     }
 

@@ -149,6 +149,13 @@ impl Reader for JsonLines {
     }
 }
 
+/// One element of a JSON array, as text, with where it starts.
+pub struct Element<'a> {
+    pub line: u64,
+    pub text: &'a [u8],
+    pub problem: Option<Problem>,
+}
+
 pub struct JsonArray {
     input: Box<dyn BufRead>,
     fields: Vec<(String, bool)>,
@@ -323,10 +330,12 @@ impl JsonArray {
     }
 }
 
-impl Reader for JsonArray {
-    fn next(&mut self, out: &mut RawOrder) -> Result<bool, FatalError> {
+impl JsonArray {
+    /// Captures the next element into `buf`: its line, and a problem when it follows the
+    /// array's closing `]`; `None` at the end.
+    fn advance(&mut self) -> Result<Option<(u64, Option<Problem>)>, FatalError> {
         if self.done {
-            return Ok(false);
+            return Ok(None);
         }
         self.skip_ws()?;
         if self.peek()? == Some(b',') {
@@ -353,7 +362,7 @@ impl Reader for JsonArray {
         }
         if self.peek()?.is_none() {
             self.done = true;
-            return Ok(false);
+            return Ok(None);
         }
         let line = self.line;
         self.capture()?;
@@ -364,13 +373,35 @@ impl Reader for JsonArray {
             self.buf.push(stray);
             self.consume();
         }
+        let problem = self.closed_at.map(|at| {
+            Problem::record(format!(
+                "follows the `]` on line {at} that closed the array of orders"
+            ))
+        });
+        Ok(Some((line, problem)))
+    }
+
+    /// The next element's text, line and problem (see [`JsonArray::advance`]), for a
+    /// reader that maps elements its own way (profiles).
+    pub fn next_text(&mut self) -> Result<Option<Element<'_>>, FatalError> {
+        Ok(self.advance()?.map(|(line, problem)| Element {
+            line,
+            text: &self.buf,
+            problem,
+        }))
+    }
+}
+
+impl Reader for JsonArray {
+    fn next(&mut self, out: &mut RawOrder) -> Result<bool, FatalError> {
+        let Some((line, problem)) = self.advance()? else {
+            return Ok(false);
+        };
         out.clear(self.fields.len());
         out.line = line;
         fill_text(out, &self.fields, &self.buf);
-        if let Some(at) = self.closed_at {
-            out.problem = Some(Problem::record(format!(
-                "follows the `]` on line {at} that closed the array of orders"
-            )));
+        if problem.is_some() {
+            out.problem = problem;
         }
         Ok(true)
     }

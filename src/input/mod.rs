@@ -13,7 +13,7 @@ mod record;
 mod split;
 pub mod typing;
 
-use std::io::{BufReader, Read};
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -31,6 +31,11 @@ pub enum Format {
 }
 
 impl Format {
+    /// The delimiter the format fixes; `None` to sniff it from the header line.
+    pub fn delimiter(self) -> Option<u8> {
+        (self == Format::Tsv).then_some(b'\t')
+    }
+
     /// Guesses from the file name; CSV when nothing says otherwise.
     pub fn from_path(path: &Path) -> Format {
         match path
@@ -207,7 +212,8 @@ pub fn field_specs(set: &crate::check::RuleSet) -> Vec<(String, bool)> {
         .collect()
 }
 
-fn stream(path: &Path) -> Result<(Box<dyn Read + Send>, Option<u64>), FatalError> {
+/// Opens a file (`-` is standard input) as a byte stream, with its size when known.
+pub fn stream(path: &Path) -> Result<(Box<dyn Read + Send>, Option<u64>), FatalError> {
     if path == Path::new("-") {
         return Ok((Box::new(std::io::stdin()), None));
     }
@@ -230,7 +236,7 @@ pub fn open(
         Format::Csv | Format::Tsv => Box::new(csv::CsvReader::new(
             Splitter::new(input, &name, split::Records::Lines),
             &name,
-            format == Format::Tsv,
+            format.delimiter(),
             fields,
         )?),
         Format::Jsonl => Box::new(json::JsonLines::new(
@@ -312,7 +318,7 @@ pub fn open_chunked(
     let parser = match format {
         Format::Csv | Format::Tsv => {
             let layout =
-                csv::CsvLayout::read_header(&mut splitter, &name, format == Format::Tsv, fields)?;
+                csv::CsvLayout::read_header(&mut splitter, &name, format.delimiter(), fields)?;
             ChunkParser::Csv(Arc::new(layout))
         }
         Format::Jsonl => ChunkParser::Lines(fields.into()),
@@ -323,4 +329,45 @@ pub fn open_chunked(
         parser,
         len,
     }))
+}
+
+/// The rows of an export as written, before a profile maps them onto fields.
+pub enum Rows {
+    /// Every column of a CSV file, as fields named after the header.
+    Csv {
+        reader: Box<dyn Reader>,
+        headers: Vec<String>,
+    },
+    /// Each element of a JSON array, as text.
+    JsonArray(json::JsonArray),
+    /// Each line of a JSON Lines file.
+    JsonLines(Box<dyn BufRead>),
+}
+
+/// Opens the rows of an export (already decoded to UTF-8) for a profile.
+pub fn open_rows(
+    input: Box<dyn Read + Send>,
+    name: &str,
+    format: Format,
+    delimiter: Option<u8>,
+) -> Result<Rows, FatalError> {
+    Ok(match format {
+        Format::Csv | Format::Tsv => {
+            let mut splitter = Splitter::new(input, name, split::Records::Lines);
+            let (delimiter, headers) =
+                csv::read_headers(&mut splitter, name, delimiter.or(format.delimiter()))?;
+            let all: Vec<(String, bool)> = headers.iter().map(|h| (h.clone(), true)).collect();
+            let layout = csv::CsvLayout::for_fields(name, delimiter, &headers, &all)?;
+            Rows::Csv {
+                reader: Box::new(csv::CsvReader::with_layout(splitter, layout)),
+                headers,
+            }
+        }
+        Format::Json => Rows::JsonArray(json::JsonArray::new(
+            Box::new(BufReader::with_capacity(1 << 16, input)),
+            name,
+            &[],
+        )?),
+        Format::Jsonl => Rows::JsonLines(Box::new(BufReader::with_capacity(1 << 16, input))),
+    })
 }

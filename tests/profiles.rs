@@ -1,0 +1,285 @@
+//! Profiles: reading exports the way platforms write them, and bad input through a
+//! profile costing only its own order, with line, field, value and reason.
+
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+use proptest::prelude::*;
+use routebook::input::{RawOrder, field_specs, typing::typed};
+use routebook::profile::{self, Profile, is_tags};
+use routebook::source::Source;
+
+const RULES: &str = r#"ruleset "profile-tests" version "1"
+fields {
+  order_id text, key
+  order_status one of "awaiting_payment", "awaiting_shipment", "shipped", "completed", "cancelled", "refunded"
+  amount decimal
+  sku_tags tags
+  order_tags tags
+  ship_region text, optional
+}
+decision route: first, default "main-dc"
+rule hold-unpaid when order_status = "awaiting_payment" then route "hold"
+rule presale when sku_tags contains "PRE-" then route "presale"
+"#;
+
+/// A small profile in the shape of Shopify's export, one row per line item.
+const LINES_PROFILE: &str = r#"
+format: csv
+group_by: Name
+spreadsheet_values: true
+fields:
+  order_id: { from: Name }
+  order_status:
+    first_of:
+      - { from: Cancelled at, aliases: { "*": cancelled } }
+      - { from: Status, aliases: { pending: awaiting_payment, paid: awaiting_shipment } }
+  amount: { from: Total, amount: {} }
+  sku_tags: { from: Sku, combine: collect }
+  order_tags: { from: Tags, split: "," }
+  ship_region: { from: Address, capture: '^\s*(.+?)(?:省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区|\s)' }
+"#;
+
+const LINES_HEADER: &str = "Name,Status,Total,Sku,Tags,Address,Cancelled at\n";
+
+/// Each order read from `export` through `profile_yaml` (written to a file named `file`)
+/// as `key: values` or `key: line N: error`.
+fn read(profile_yaml: &str, file: &str, export: &[u8]) -> Vec<String> {
+    let set = routebook::load(&Source::new("t.rules", RULES)).expect("the rules check");
+    let profile = Profile::parse(profile_yaml, "test.yaml", "test").expect("the profile reads");
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = dir.path().join(file);
+    std::fs::File::create(&path)
+        .and_then(|mut f| f.write_all(export))
+        .expect("the export is written");
+    read_path(&set, Arc::new(profile), &path)
+}
+
+fn read_path(set: &routebook::check::RuleSet, profile: Arc<Profile>, path: &Path) -> Vec<String> {
+    let specs = field_specs(set);
+    let mut reader =
+        profile::open(path, None, profile, &specs, |n| is_tags(set, n)).expect("the export opens");
+    let mut raw = RawOrder::default();
+    let mut got = Vec::new();
+    while reader.next(&mut raw).expect("the export reads") {
+        let key = raw.text_of(set.key).to_string();
+        got.push(match typed(set, &raw) {
+            Ok(order) => format!("{key}: {:?}", &order.values[1..]),
+            Err(e) => format!("{key}: {e}"),
+        });
+    }
+    got
+}
+
+#[test]
+fn rows_of_one_order_are_grouped_and_combined() {
+    let export = format!(
+        "{LINES_HEADER}\
+         #1001,paid,\"$1,234.50\",KT-01,\"vip, gift\",浙江省 杭州市 西湖区,\n\
+         #1001,,,PRE-99,,,\n\
+         #1001,,,KT-01,,,\n\
+         #1002,pending,12.00,KT-02,,新疆维吾尔自治区 乌鲁木齐市,\n\
+         #1003,paid,=\"88\",KT-03,,上海 上海市 浦东新区,2026-11-01\n"
+    );
+    insta::assert_snapshot!(read(LINES_PROFILE, "o.csv", export.as_bytes()).join("\n"), @r#"
+    #1001: [Enum(1), Decimal(1234.50), Tags(["KT-01", "PRE-99"]), Tags(["vip", "gift"]), Text("浙江")]
+    #1002: [Enum(0), Decimal(12.00), Tags(["KT-02"]), Missing, Text("新疆")]
+    #1003: [Enum(4), Decimal(88), Tags(["KT-03"]), Missing, Text("上海")]
+    "#);
+}
+
+/// Each kind of bad input costs only its own order, and its record names the line, the
+/// field and the raw value (where there is one) and the reason.
+#[test]
+fn each_kind_of_bad_input_is_named_and_costs_one_order() {
+    let export = [
+        LINES_HEADER.as_bytes(),
+        b"#1,paid,10,A,,,\n",
+        b"#2,paid,12\n",                  // short row
+        b"#3,paid,13,C,,,,extra\n",       // long row
+        b"#4,paid,\"14,D,,,\n",           // a quote never closed
+        b"#5,paid,15,E\xff\xfe,,,\n",     // invalid UTF-8
+        b"\xef\xbb\xbf#6,paid,16,F,,,\n", // a byte-order mark mid-file
+        b"#7,shipping,17,G,,,\n",         // unknown status
+        b"#8,paid,12;00x,H,,,\n",         // unreadable amount
+        b"#9,paid,,I,,,\n",               // blank required field
+        b",paid,20,J,,,\n",               // blank group key
+        b"#11,paid,21,K,,nowhere,\n",     // capture does not match
+        b"#12,paid,22,L,,,\n",
+    ]
+    .concat();
+    insta::assert_snapshot!(read(LINES_PROFILE, "o.csv", &export).join("\n"));
+}
+
+#[test]
+fn json_paths_reach_into_nested_orders() {
+    let profile = r#"
+format: json
+fields:
+  order_id: { from: name }
+  order_status: { from: financial_status, aliases: { paid: awaiting_shipment } }
+  amount: { from: total_price }
+  sku_tags: { from: "line_items[].sku" }
+  order_tags: { from: tags, split: ", " }
+  ship_region: { from: shipping_address.province_code }
+"#;
+    let export = r##"{"orders": [
+  {"name": "#1", "financial_status": "paid", "total_price": "19.90", "tags": "a, b",
+   "line_items": [{"sku": "KT-1"}, {"sku": "PRE-2"}], "shipping_address": {"province_code": "CA"}},
+  [1, 2],
+  {"name": "#3", "financial_status": "paid", "total_price": 5, "line_items": []}
+]}"##;
+    insta::assert_snapshot!(read(profile, "o.json", export.as_bytes()).join("\n"));
+}
+
+#[test]
+fn gbk_exports_are_decoded_and_bad_bytes_named() {
+    let profile = r#"
+encoding: auto
+spreadsheet_values: true
+fields:
+  order_id: { from: 订单编号 }
+  order_status: { from: 订单状态, aliases: { "买家已付款，等待卖家发货": awaiting_shipment } }
+  amount: { from: 买家实际支付金额 }
+  sku_tags: { from: 商家编码, split: ";" }
+  ship_region: { from: "收货地址", capture: '^\s*(.+?)(?:省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区|\s)' }
+"#;
+    let text = "订单编号,订单状态,买家实际支付金额,商家编码,收货地址 \r\n\
+                =\"3512345678901234567\",买家已付款，等待卖家发货,128.00,KT-1;PRE-2,广西壮族自治区 南宁市 青秀区\r\n\
+                =\"3512345678901234568\",买家已付款，等待卖家发货,99.00,KT-3,内蒙古自治区 呼和浩特市\r\n";
+    let (gbk, _, _) = encoding_rs::GBK.encode(text);
+    let mut bytes = gbk.into_owned();
+    // A byte that starts a two-byte character, then a comma: not GBK.
+    let (row, _, _) = encoding_rs::GBK.encode(",128.00,KT-1,浙江省 杭州市\r\n");
+    bytes.extend_from_slice(b"=\"3512345678901234569\",\x81");
+    bytes.extend_from_slice(&row);
+    insta::assert_snapshot!(read(profile, "o.csv", &bytes).join("\n"));
+}
+
+#[test]
+fn a_field_the_rules_need_and_the_profile_lacks_is_an_error_before_reading() {
+    let set = routebook::load(&Source::new("t.rules", RULES)).expect("the rules check");
+    let profile = Profile::parse("fields:\n  order_id: { from: Name }\n", "p.yaml", "p").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("o.csv");
+    std::fs::write(&path, LINES_HEADER).unwrap();
+    let specs = field_specs(&set);
+    let err = profile::open(&path, None, Arc::new(profile), &specs, |n| is_tags(&set, n))
+        .err()
+        .expect("an error");
+    insta::assert_snapshot!(format!(
+        "{}\nhelp: {}",
+        err.message,
+        err.help.unwrap_or_default()
+    ));
+}
+
+#[test]
+fn unknown_keys_in_a_profile_name_the_line_and_the_key() {
+    let yaml =
+        "format: csv\nfields:\n  order_id: { from: Name }\n  amount: { from: Total, amout: {} }\n";
+    let err = Profile::parse(yaml, "shop.yaml", "shop").expect_err("an unknown key");
+    insta::assert_snapshot!(err.message);
+}
+
+#[test]
+fn every_builtin_profile_reads() {
+    for (name, _) in profile::BUILTIN {
+        let p = profile::load(name).unwrap_or_else(|e| panic!("{name}: {}", e.message));
+        for field in ["order_id", "order_status", "amount", "sku_tags"] {
+            assert!(p.fields.contains_key(field), "{name} gives no {field}");
+        }
+    }
+}
+
+/// One Shopify-style export: each order's rows, one line each.
+fn orders() -> impl Strategy<Value = Vec<Vec<[String; 6]>>> {
+    let row = (
+        prop::sample::select(vec!["paid", "pending", "refunded", ""]),
+        "[0-9]{1,4}\\.[0-9]{2}",
+        "(KT|PRE)-[0-9]{2}",
+        prop::sample::select(vec!["", "vip", "gift, vip"]),
+    )
+        .prop_map(|(status, total, sku, tags)| {
+            [
+                String::new(),
+                status.to_string(),
+                total,
+                sku,
+                tags.to_string(),
+                "浙江省 杭州市".to_string(),
+            ]
+        });
+    prop::collection::vec(prop::collection::vec(row, 1..4), 1..12)
+}
+
+/// Damage done to one row, after its key: cut short, bytes pushed in, two columns swapped.
+#[derive(Debug, Clone)]
+enum Damage {
+    None,
+    Truncate(usize),
+    Inject(usize, Vec<u8>),
+    Swap(usize, usize),
+}
+
+fn damage() -> impl Strategy<Value = Damage> {
+    prop_oneof![
+        3 => Just(Damage::None),
+        1 => (0usize..40).prop_map(Damage::Truncate),
+        1 => (0usize..40, prop::collection::vec(
+            prop::sample::select(vec![b'"', b',', 0xFF, 0xC3, 0xEF, 0xBB, 0xBF, b'\t', b'x', b'=', b'\'']),
+            1..4,
+        ))
+            .prop_map(|(at, bytes)| Damage::Inject(at, bytes)),
+        1 => (1usize..6, 1usize..6).prop_map(|(a, b)| Damage::Swap(a, b)),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// However the rows after their keys are damaged, every order still yields exactly
+    /// one record, in order, under its own key: nothing is lost and nothing merged.
+    #[test]
+    fn damaged_rows_still_give_one_record_per_order(
+        orders in orders(),
+        damages in prop::collection::vec(damage(), 40),
+    ) {
+        let mut export = LINES_HEADER.as_bytes().to_vec();
+        let mut keys = Vec::new();
+        let mut n = 0;
+        for (i, rows) in orders.iter().enumerate() {
+            let key = format!("#{}", 1000 + i);
+            keys.push(key.clone());
+            for row in rows {
+                let mut cells: Vec<String> = row.to_vec();
+                cells[0].clone_from(&key);
+                if cells[4].contains(',') {
+                    cells[4] = format!("\"{}\"", cells[4]);
+                }
+                cells.push(String::new());
+                if let Damage::Swap(a, b) = damages[n % damages.len()] {
+                    cells.swap(a, b);
+                }
+                let mut line = cells.join(",").into_bytes();
+                // Everything after the key's comma may be damaged.
+                let body = key.len() + 1;
+                match &damages[n % damages.len()] {
+                    Damage::Truncate(at) => line.truncate(body + at.min(&(line.len() - body))),
+                    Damage::Inject(at, bytes) => {
+                        let at = body + at.min(&(line.len() - body));
+                        line.splice(at..at, bytes.iter().copied());
+                    }
+                    Damage::None | Damage::Swap(..) => {}
+                }
+                export.extend_from_slice(&line);
+                export.push(b'\n');
+                n += 1;
+            }
+        }
+        let got = read(LINES_PROFILE, "o.csv", &export);
+        let got_keys: Vec<&str> = got.iter().map(|r| r.split(": ").next().unwrap_or("")).collect();
+        prop_assert_eq!(got_keys, keys.iter().map(String::as_str).collect::<Vec<_>>(), "{:#?}", got);
+    }
+}
