@@ -167,7 +167,7 @@ fn check_of_valid_rules_exits_0() {
         assert!(r.stderr.contains(": 0 errors, 0 warnings"), "{}", r.stderr);
     }
     let r = routebook(&["check", "rules/"]);
-    assert!(r.stderr.contains("checked 3 files"), "{}", r.stderr);
+    assert!(r.stderr.contains("checked 4 files"), "{}", r.stderr);
 }
 
 #[test]
