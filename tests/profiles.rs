@@ -283,3 +283,134 @@ proptest! {
         prop_assert_eq!(got_keys, keys.iter().map(String::as_str).collect::<Vec<_>>(), "{:#?}", got);
     }
 }
+
+/// Runs the real binary from the crate root; (stdout, stderr, exit code).
+fn routebook(args: &[&str]) -> (String, String, i32) {
+    let out = assert_cmd::Command::cargo_bin("routebook")
+        .expect("the binary is built")
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs");
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code().expect("exited normally"),
+    )
+}
+
+#[test]
+fn profiles_lists_the_builtin_ones_and_shows_one() {
+    let (list, _, code) = routebook(&["profiles"]);
+    assert_eq!(code, 0);
+    for (name, _) in profile::BUILTIN {
+        assert!(
+            list.lines().any(|l| l.starts_with(name)),
+            "{name} in {list}"
+        );
+    }
+    let (shown, _, code) = routebook(&["profiles", "show", "taobao"]);
+    assert_eq!(
+        (code, shown.as_str()),
+        (0, profile::builtin("taobao").unwrap())
+    );
+    let (_, err, code) = routebook(&["profiles", "show", "ebay"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no built-in profile `ebay`"), "{err}");
+}
+
+/// A file of the wrong format: every order is invalid, and `--max-invalid` stops the run
+/// with exit code 2 instead of writing an error record per order.
+#[test]
+fn max_invalid_stops_a_run_over_a_file_of_the_wrong_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("t.rules");
+    std::fs::write(&rules, RULES).unwrap();
+    let export = dir.path().join("o.csv");
+    let mut text = String::from("order_id,order_status,amount,sku_tags,order_tags\n");
+    for i in 0..50 {
+        text.push_str(&format!("{i},paid,x{i},A,\n"));
+    }
+    std::fs::write(&export, text).unwrap();
+    let out = dir.path().join("out.csv");
+    let args = |extra: &[&str]| -> Vec<String> {
+        let mut a: Vec<String> = [
+            "run",
+            rules.to_str().unwrap(),
+            "--input",
+            export.to_str().unwrap(),
+        ]
+        .map(String::from)
+        .to_vec();
+        a.extend(extra.iter().map(|s| s.to_string()));
+        a
+    };
+    let stopped = args(&["--max-invalid", "10", "--output", out.to_str().unwrap()]);
+    let (_, err, code) = routebook(&stopped.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("more than 10 orders have bad input"), "{err}");
+    assert!(
+        err.contains("line 12"),
+        "the latest bad order is named: {err}"
+    );
+    assert!(!out.exists(), "a stopped run leaves no output file");
+    let enough = args(&["--max-invalid", "50"]);
+    let (records, _, code) = routebook(&enough.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(code, 3);
+    assert_eq!(records.lines().count(), 51);
+}
+
+/// Each built-in profile's sample export, in `examples/platforms/`.
+const SAMPLES: &[(&str, &str)] = &[
+    ("shopify", "shopify_orders_export.csv"),
+    ("amazon", "amazon_all_orders.txt"),
+    ("taobao", "taobao_orders.csv"),
+    ("jd", "jd_orders.csv"),
+    ("tiktok", "tiktok_orders.csv"),
+    ("woocommerce", "woocommerce_orders.csv"),
+];
+
+/// `run rules/storefront.rules` over a sample through its profile: the CSV records.
+fn decide_sample(profile: &str, file: &str) -> String {
+    let input = format!("examples/platforms/{file}");
+    let (out, err, code) = routebook(&[
+        "run",
+        "rules/storefront.rules",
+        "--input",
+        &input,
+        "--profile",
+        profile,
+    ]);
+    assert_eq!(code, 0, "{profile}: {err}");
+    out
+}
+
+#[test]
+fn each_platform_sample_is_decided() {
+    for (profile, file) in SAMPLES {
+        insta::assert_snapshot!(format!("sample_{profile}"), decide_sample(profile, file));
+    }
+}
+
+/// The same orders exported by six platforms get the same decisions: everything but the
+/// key column (each platform numbers orders its own way) is equal, row by row.
+#[test]
+fn every_platform_decides_the_same_orders_the_same_way() {
+    let decisions = |csv: &str| -> Vec<String> {
+        csv.lines()
+            .skip(1)
+            .map(|l| l.split_once(',').map_or("", |(_, rest)| rest).to_string())
+            .collect()
+    };
+    let (first, first_file) = SAMPLES[0];
+    let want = decisions(&decide_sample(first, first_file));
+    assert!(want.len() >= 10, "{want:#?}");
+    for (profile, file) in &SAMPLES[1..] {
+        assert_eq!(
+            decisions(&decide_sample(profile, file)),
+            want,
+            "{profile} vs {first}"
+        );
+    }
+}
