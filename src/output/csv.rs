@@ -156,33 +156,20 @@ impl Encoder for CsvEncoder<'_> {
 
 pub struct CsvWriter<'s> {
     out: io::BufWriter<Box<dyn Write + 's>>,
-    encoder: CsvEncoder<'s>,
+    /// Written before the first records, or at the end when there are none.
     header: Option<Vec<u8>>,
-    buf: Vec<u8>,
 }
 
 impl<'s> CsvWriter<'s> {
     pub fn new(out: Box<dyn Write + 's>, layout: Layout<'s>) -> Self {
-        let mut encoder = CsvEncoder::new(layout);
         CsvWriter {
             out: io::BufWriter::with_capacity(1 << 16, out),
-            header: Some(encoder.header()),
-            encoder,
-            buf: Vec::new(),
+            header: Some(CsvEncoder::new(layout).header()),
         }
     }
 }
 
 impl Writer for CsvWriter<'_> {
-    fn write(&mut self, rec: &Record<'_>) -> io::Result<()> {
-        let mut buf = std::mem::take(&mut self.buf);
-        buf.clear();
-        self.encoder.record(rec, None, &mut buf);
-        let result = self.write_encoded(&buf);
-        self.buf = buf;
-        result
-    }
-
     fn write_encoded(&mut self, bytes: &[u8]) -> io::Result<()> {
         if let Some(header) = self.header.take() {
             self.out.write_all(&header)?;

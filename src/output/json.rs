@@ -134,34 +134,21 @@ impl Encoder for JsonEncoder<'_> {
 
 pub struct JsonWriter<'s> {
     out: io::BufWriter<Box<dyn Write + 's>>,
-    encoder: JsonEncoder<'s>,
     array: bool,
     count: u64,
-    buf: Vec<u8>,
 }
 
 impl<'s> JsonWriter<'s> {
-    pub fn new(out: Box<dyn Write + 's>, layout: Layout<'s>, array: bool) -> Self {
+    pub fn new(out: Box<dyn Write + 's>, array: bool) -> Self {
         JsonWriter {
             out: io::BufWriter::with_capacity(1 << 16, out),
-            encoder: JsonEncoder::new(layout, array),
             array,
             count: 0,
-            buf: Vec::new(),
         }
     }
 }
 
 impl Writer for JsonWriter<'_> {
-    fn write(&mut self, rec: &Record<'_>) -> io::Result<()> {
-        let mut buf = std::mem::take(&mut self.buf);
-        buf.clear();
-        self.encoder.record(rec, None, &mut buf);
-        let result = self.write_encoded(&buf);
-        self.buf = buf;
-        result
-    }
-
     fn write_encoded(&mut self, bytes: &[u8]) -> io::Result<()> {
         if bytes.is_empty() {
             return Ok(());

@@ -30,9 +30,9 @@ pub struct Record<'a> {
     pub explain: Option<&'a [RuleTrace]>,
 }
 
-/// Writes records in input order.
+/// Writes records in input order, as an [`Encoder`] of the same format and layout made
+/// them: the writer adds only what frames them (the CSV header, a JSON array's brackets).
 pub trait Writer {
-    fn write(&mut self, rec: &Record<'_>) -> io::Result<()>;
     /// Writes records that an [`Encoder`] of the same format and layout made.
     fn write_encoded(&mut self, bytes: &[u8]) -> io::Result<()>;
     fn finish(&mut self) -> io::Result<()>;
@@ -118,7 +118,7 @@ pub fn writer<'s>(
 ) -> Box<dyn Writer + 's> {
     match format {
         Format::Csv => Box::new(csv::CsvWriter::new(out, layout)),
-        Format::Jsonl => Box::new(json::JsonWriter::new(out, layout, false)),
-        Format::Json => Box::new(json::JsonWriter::new(out, layout, true)),
+        Format::Jsonl => Box::new(json::JsonWriter::new(out, false)),
+        Format::Json => Box::new(json::JsonWriter::new(out, true)),
     }
 }
