@@ -319,53 +319,6 @@ impl Reader for CsvChunkReader {
     }
 }
 
-/// A whole CSV export read one record at a time, chunk by chunk.
-pub struct CsvReader {
-    splitter: Splitter,
-    chunk: CsvChunkReader,
-    /// The file has ended: asked again, the reader says so again.
-    done: bool,
-}
-
-impl CsvReader {
-    pub fn new(
-        mut splitter: Splitter,
-        name: &str,
-        delimiter: Option<u8>,
-        fields: &[(String, bool)],
-    ) -> Result<Self, FatalError> {
-        let layout = CsvLayout::read_header(&mut splitter, name, delimiter, fields)?;
-        Ok(Self::with_layout(splitter, layout))
-    }
-
-    /// Reads the records after the header, which the splitter has already given.
-    pub fn with_layout(splitter: Splitter, layout: CsvLayout) -> Self {
-        CsvReader {
-            splitter,
-            chunk: CsvChunkReader::new(Arc::new(layout)),
-            done: false,
-        }
-    }
-}
-
-impl Reader for CsvReader {
-    fn next(&mut self, out: &mut RawOrder) -> Result<bool, FatalError> {
-        while !self.done {
-            if self.chunk.next(out)? {
-                return Ok(true);
-            }
-            let spent = std::mem::take(&mut self.chunk.chunk.bytes);
-            match self.splitter.next_chunk(spent)? {
-                Some(chunk) => {
-                    self.chunk.load(chunk);
-                }
-                None => self.done = true,
-            }
-        }
-        Ok(false)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use serde_json::Value as Json;
 
-use super::split::{Chunk, Splitter};
+use super::split::Chunk;
 use super::{FatalError, Problem, RawOrder, Reader};
 
 mod fast;
@@ -114,38 +114,6 @@ impl Reader for JsonLinesChunk {
             return Ok(true);
         }
         Ok(false)
-    }
-}
-
-/// A whole JSON Lines export read one order at a time, chunk by chunk.
-pub struct JsonLines {
-    splitter: Splitter,
-    chunk: JsonLinesChunk,
-}
-
-impl JsonLines {
-    pub fn new(splitter: Splitter, fields: &[(String, bool)]) -> Self {
-        JsonLines {
-            splitter,
-            chunk: JsonLinesChunk::new(fields.into()),
-        }
-    }
-}
-
-impl Reader for JsonLines {
-    fn next(&mut self, out: &mut RawOrder) -> Result<bool, FatalError> {
-        loop {
-            if self.chunk.next(out)? {
-                return Ok(true);
-            }
-            let spent = std::mem::take(&mut self.chunk.chunk.bytes);
-            match self.splitter.next_chunk(spent)? {
-                Some(chunk) => {
-                    self.chunk.load(chunk);
-                }
-                None => return Ok(false),
-            }
-        }
     }
 }
 

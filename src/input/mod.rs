@@ -224,31 +224,63 @@ pub fn stream(path: &Path) -> Result<(Box<dyn Read + Send>, Option<u64>), FatalE
     Ok((Box::new(f), len))
 }
 
-/// Opens an export for the given field names (`-` is standard input).
+/// Opens an export for the given field names (`-` is standard input), to be read on one
+/// thread: CSV and JSON Lines chunk by chunk, a JSON array element by element.
 pub fn open(
     path: &Path,
     format: Format,
     fields: &[(String, bool)],
 ) -> Result<Box<dyn Reader>, FatalError> {
-    let name = path.display().to_string();
-    let (input, _) = stream(path)?;
-    Ok(match format {
-        Format::Csv | Format::Tsv => Box::new(csv::CsvReader::new(
-            Splitter::new(input, &name, split::Records::Lines),
-            &name,
-            format.delimiter(),
-            fields,
-        )?),
-        Format::Jsonl => Box::new(json::JsonLines::new(
-            Splitter::new(input, &name, split::Records::Lines),
-            fields,
-        )),
-        Format::Json => Box::new(json::JsonArray::new(
-            Box::new(BufReader::with_capacity(1 << 16, input)),
-            &name,
-            fields,
-        )?),
-    })
+    match open_chunked(path, format, fields)? {
+        Some(chunked) => Ok(Box::new(Sequential::new(
+            chunked.splitter,
+            chunked.parser.reader(),
+        ))),
+        None => {
+            let (input, _) = stream(path)?;
+            Ok(Box::new(json::JsonArray::new(
+                Box::new(BufReader::with_capacity(1 << 16, input)),
+                &path.display().to_string(),
+                fields,
+            )?))
+        }
+    }
+}
+
+/// A whole export read one record at a time, chunk after chunk.
+pub struct Sequential {
+    splitter: Splitter,
+    reader: ChunkReader,
+    /// The spent chunk's bytes, for the next chunk to reuse.
+    spare: Vec<u8>,
+    /// The file has ended: asked again, the reader says so again.
+    done: bool,
+}
+
+impl Sequential {
+    fn new(splitter: Splitter, reader: ChunkReader) -> Self {
+        Sequential {
+            splitter,
+            reader,
+            spare: Vec::new(),
+            done: false,
+        }
+    }
+}
+
+impl Reader for Sequential {
+    fn next(&mut self, out: &mut RawOrder) -> Result<bool, FatalError> {
+        while !self.done {
+            if self.reader.next(out)? {
+                return Ok(true);
+            }
+            match self.splitter.next_chunk(std::mem::take(&mut self.spare))? {
+                Some(chunk) => self.spare = self.reader.load(chunk),
+                None => self.done = true,
+            }
+        }
+        Ok(false)
+    }
 }
 
 /// An export cut into chunks of whole records, to be read on several threads: the
@@ -312,6 +344,9 @@ pub fn open_chunked(
     format: Format,
     fields: &[(String, bool)],
 ) -> Result<Option<Chunked>, FatalError> {
+    if format == Format::Json {
+        return Ok(None);
+    }
     let name = path.display().to_string();
     let (input, len) = stream(path)?;
     let mut splitter = Splitter::new(input, &name, split::Records::Lines);
@@ -322,7 +357,7 @@ pub fn open_chunked(
             ChunkParser::Csv(Arc::new(layout))
         }
         Format::Jsonl => ChunkParser::Lines(fields.into()),
-        Format::Json => return Ok(None),
+        Format::Json => unreachable!("a JSON array is not read in chunks (returned above)"),
     };
     Ok(Some(Chunked {
         splitter,
@@ -358,8 +393,9 @@ pub fn open_rows(
                 csv::read_headers(&mut splitter, name, delimiter.or(format.delimiter()))?;
             let all: Vec<(String, bool)> = headers.iter().map(|h| (h.clone(), true)).collect();
             let layout = csv::CsvLayout::for_fields(name, delimiter, &headers, &all)?;
+            let parser = ChunkParser::Csv(Arc::new(layout));
             Rows::Csv {
-                reader: Box::new(csv::CsvReader::with_layout(splitter, layout)),
+                reader: Box::new(Sequential::new(splitter, parser.reader())),
                 headers,
             }
         }
