@@ -3,7 +3,6 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::sync::Arc;
 
 use proptest::prelude::*;
 use routebook::input::{RawOrder, field_specs, typing::typed};
@@ -53,10 +52,10 @@ fn read(profile_yaml: &str, file: &str, export: &[u8]) -> Vec<String> {
     std::fs::File::create(&path)
         .and_then(|mut f| f.write_all(export))
         .expect("the export is written");
-    read_path(&set, Arc::new(profile), &path)
+    read_path(&set, profile, &path)
 }
 
-fn read_path(set: &routebook::check::RuleSet, profile: Arc<Profile>, path: &Path) -> Vec<String> {
+fn read_path(set: &routebook::check::RuleSet, profile: Profile, path: &Path) -> Vec<String> {
     let specs = field_specs(set);
     let mut reader =
         profile::open(path, None, profile, &specs, |n| is_tags(set, n)).expect("the export opens");
@@ -165,7 +164,7 @@ fn a_field_the_rules_need_and_the_profile_lacks_is_an_error_before_reading() {
     let path = dir.path().join("o.csv");
     std::fs::write(&path, LINES_HEADER).unwrap();
     let specs = field_specs(&set);
-    let err = profile::open(&path, None, Arc::new(profile), &specs, |n| is_tags(&set, n))
+    let err = profile::open(&path, None, profile, &specs, |n| is_tags(&set, n))
         .err()
         .expect("an error");
     insta::assert_snapshot!(format!(

@@ -206,8 +206,7 @@ pub fn open_export(
     match profile {
         Some(spec) => {
             let profile = crate::profile::load(spec).map_err(CliError::Input)?;
-            crate::profile::open(path, format, std::sync::Arc::new(profile), fields, tags)
-                .map_err(CliError::Input)
+            crate::profile::open(path, format, profile, fields, tags).map_err(CliError::Input)
         }
         None => {
             let format = format.unwrap_or_else(|| crate::input::Format::from_path(path));

@@ -2,7 +2,6 @@
 //! cleaned and combined over the rows, then handed on as a [`RawOrder`].
 
 use std::borrow::Cow;
-use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
@@ -60,7 +59,9 @@ impl Bound {
 struct Slot {
     /// The field's name (the same in the profile and the rule file).
     name: String,
-    bound: Option<Bound>,
+    /// The profile's spec for it and its columns; `None` for an optional field the
+    /// profile does not give.
+    feed: Option<(FieldSpec, Bound)>,
     tags: bool,
 }
 
@@ -74,11 +75,12 @@ enum Acc {
 
 /// Reads orders through a profile.
 pub struct ProfileReader {
-    profile: Arc<Profile>,
     rows: RowSource,
     transcoded: bool,
+    spreadsheet: bool,
     slots: Vec<Slot>,
-    key: Option<Place>,
+    /// Where the group key is read, and the column's name for messages.
+    key: Option<(Place, String)>,
     /// The source's current row is read but belongs to the next order.
     have_row: bool,
     group_key: String,
@@ -92,7 +94,7 @@ impl ProfileReader {
     /// Binds the profile to the export's columns for the rule file's `fields`; an error
     /// when a field the rules need has nothing to read from.
     pub fn new(
-        profile: Arc<Profile>,
+        mut profile: Profile,
         rows: RowSource,
         transcoded: bool,
         name: &str,
@@ -105,12 +107,13 @@ impl ProfileReader {
                 Some(format!("the file has: {}", rows.headers().join(", ")))
             }
         };
+        let given: Vec<String> = profile.fields.keys().cloned().collect();
         let mut slots = Vec::with_capacity(fields.len());
         for (field, optional, tags) in fields {
-            let bound = match profile.fields.get(field) {
+            let feed = match profile.fields.remove(field) {
                 Some(spec) => {
                     let mut missing = Vec::new();
-                    let bound = Bound::bind(spec, &rows, &mut missing);
+                    let bound = Bound::bind(&spec, &rows, &mut missing);
                     if !bound.feeds() && !optional {
                         return Err(FatalError {
                             message: format!(
@@ -121,7 +124,7 @@ impl ProfileReader {
                             help: columns_help(),
                         });
                     }
-                    Some(bound)
+                    Some((spec, bound))
                 }
                 None if *optional => None,
                 None => {
@@ -132,12 +135,7 @@ impl ProfileReader {
                         ),
                         help: Some(format!(
                             "it gives: {}; declare `{field}` optional, or add it to a copy of the profile (`routebook profiles show {}`)",
-                            profile
-                                .fields
-                                .keys()
-                                .cloned()
-                                .collect::<Vec<_>>()
-                                .join(", "),
+                            given.join(", "),
                             profile.name
                         )),
                     });
@@ -145,24 +143,27 @@ impl ProfileReader {
             };
             slots.push(Slot {
                 name: field.clone(),
-                bound,
+                feed,
                 tags: *tags,
             });
         }
         let key = match &profile.group_by {
             None => None,
-            Some(col) => Some(rows.place(col).ok_or_else(|| FatalError {
-                message: format!(
-                    "`{name}` has no column `{col}`, which profile `{}` groups rows by",
-                    profile.name
-                ),
-                help: columns_help(),
-            })?),
+            Some(col) => {
+                let place = rows.place(col).ok_or_else(|| FatalError {
+                    message: format!(
+                        "`{name}` has no column `{col}`, which profile `{}` groups rows by",
+                        profile.name
+                    ),
+                    help: columns_help(),
+                })?;
+                Some((place, col.clone()))
+            }
         };
         Ok(ProfileReader {
-            profile,
             rows,
             transcoded,
+            spreadsheet: profile.spreadsheet_values,
             slots,
             key,
             have_row: false,
@@ -175,13 +176,13 @@ impl ProfileReader {
     }
 
     fn key_of_row(&self) -> String {
-        let Some(place) = &self.key else {
+        let Some((place, _)) = &self.key else {
             return String::new();
         };
         let mut raw = Vec::new();
         self.rows.values(place, &mut raw);
         raw.first()
-            .map(|v| repair(v, self.profile.spreadsheet_values).to_string())
+            .map(|v| repair(v, self.spreadsheet).to_string())
             .unwrap_or_default()
     }
 
@@ -192,10 +193,9 @@ impl ProfileReader {
         self.accs.clear();
         for slot in &self.slots {
             let combine = slot
-                .bound
+                .feed
                 .as_ref()
-                .and_then(|_| self.profile.fields.get(&slot.name))
-                .map_or(Combine::First, |s| s.combine);
+                .map_or(Combine::First, |(s, _)| s.combine);
             self.accs.push(match combine {
                 Combine::First => Acc::First(None),
                 Combine::Collect => Acc::Collect(Vec::new()),
@@ -211,12 +211,11 @@ impl ProfileReader {
         }
         let ctx = Ctx {
             rows: &self.rows,
-            spreadsheet: self.profile.spreadsheet_values,
+            spreadsheet: self.spreadsheet,
             transcoded: self.transcoded,
         };
         for (slot, acc) in self.slots.iter().zip(&mut self.accs) {
-            let (Some(bound), Some(spec)) = (&slot.bound, self.profile.fields.get(&slot.name))
-            else {
+            let Some((spec, bound)) = &slot.feed else {
                 continue;
             };
             self.scratch.clear();
@@ -354,8 +353,7 @@ impl Reader for ProfileReader {
             }
             self.absorb();
             self.have_row = false;
-            if blank_key {
-                let col = self.profile.group_by.as_deref().unwrap_or_default();
+            if let (true, Some((_, col))) = (blank_key, &self.key) {
                 self.problem.get_or_insert_with(|| {
                     Problem::field(col, None, "blank, and it is what groups rows into orders")
                 });

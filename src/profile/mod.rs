@@ -11,7 +11,6 @@ mod model;
 mod rows;
 
 use std::path::Path;
-use std::sync::Arc;
 
 pub use clean::amount;
 pub use model::{Encoding, Profile};
@@ -75,7 +74,7 @@ pub fn load(spec: &str) -> Result<Profile, FatalError> {
 pub fn open(
     path: &Path,
     format: Option<Format>,
-    profile: Arc<Profile>,
+    profile: Profile,
     fields: &[(String, bool)],
     tags: impl Fn(&str) -> bool,
 ) -> Result<Box<dyn Reader>, FatalError> {
