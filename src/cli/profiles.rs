@@ -36,11 +36,7 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
             None => {
                 return Err(CliError::Usage(format!(
                     "no built-in profile `{name}`; the built-in ones are: {}",
-                    BUILTIN
-                        .iter()
-                        .map(|(n, _)| *n)
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    profile::builtin_names()
                 )));
             }
         },

@@ -58,11 +58,15 @@ pub fn clean(
     }
 }
 
-/// A currency sign or word that may stand before or after an amount.
+/// A currency sign (or the one-character word `元`) written before or after an amount.
+fn is_currency_sign(c: char) -> bool {
+    matches!(c, '$' | '¥' | '￥' | '€' | '£' | '₩' | '₹' | '元')
+}
+
+/// `t` without a currency sign or three-letter code at its start.
 fn currency_at_start(t: &str) -> Option<&str> {
-    let sign = |c: char| matches!(c, '$' | '¥' | '￥' | '€' | '£' | '₩' | '₹' | '元');
     if let Some(c) = t.chars().next()
-        && sign(c)
+        && is_currency_sign(c)
     {
         return Some(&t[c.len_utf8()..]);
     }
@@ -72,9 +76,10 @@ fn currency_at_start(t: &str) -> Option<&str> {
         .then(|| &t[3..])
 }
 
+/// `t` without a currency sign or three-letter code at its end.
 fn currency_at_end(t: &str) -> Option<&str> {
     let c = t.chars().next_back()?;
-    if matches!(c, '$' | '¥' | '￥' | '€' | '£' | '₩' | '₹' | '元') {
+    if is_currency_sign(c) {
         return Some(&t[..t.len() - c.len_utf8()]);
     }
     let cut = t.len().checked_sub(3)?;

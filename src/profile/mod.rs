@@ -40,6 +40,15 @@ pub fn builtin(name: &str) -> Option<&'static str> {
     BUILTIN.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
 }
 
+/// The built-in profiles' names, for messages: `shopify, amazon, …`.
+pub fn builtin_names() -> String {
+    BUILTIN
+        .iter()
+        .map(|(n, _)| *n)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A profile by built-in name or by file path.
 pub fn load(spec: &str) -> Result<Profile, FatalError> {
     if let Some(text) = builtin(spec) {
@@ -55,14 +64,7 @@ pub fn load(spec: &str) -> Result<Profile, FatalError> {
         }
         Err(e) => Err(FatalError {
             message: format!("no built-in profile `{spec}`, and no profile file by that name: {e}"),
-            help: Some(format!(
-                "the built-in profiles are: {}",
-                BUILTIN
-                    .iter()
-                    .map(|(n, _)| *n)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
+            help: Some(format!("the built-in profiles are: {}", builtin_names())),
         }),
     }
 }
