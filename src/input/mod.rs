@@ -160,10 +160,10 @@ impl RawOrder {
     }
 }
 
-/// Spreadsheets add a trailing tab or a leading `'`; trimming whitespace covers the tab,
-/// profiles (a later layer) cover the rest.
+/// Trims white space and byte-order marks. Spreadsheets add a trailing tab (trimmed here)
+/// or a leading `'` and `="…"` (repaired by a profile's `spreadsheet_values`).
 #[inline]
-fn trim(s: &str) -> &str {
+pub fn trim(s: &str) -> &str {
     // Most values start and end with a visible ASCII character: nothing to trim.
     let b = s.as_bytes();
     if b.is_empty() {

@@ -9,7 +9,7 @@ use crate::input::typing::parse_decimal;
 /// Trims white space and byte-order marks; with `spreadsheet`, also unwraps `="123"` and
 /// drops a leading `'`, which spreadsheets add to keep long numbers as text.
 pub fn repair(raw: &str, spreadsheet: bool) -> &str {
-    let t = raw.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    let t = crate::input::trim(raw);
     if !spreadsheet {
         return t;
     }
