@@ -3,7 +3,7 @@
 
 use super::example::{self, Example};
 use super::search::{Found, Search, may_overlap};
-use super::{Kind, Warning};
+use super::{Kind, Warning, same_values};
 use crate::check::{Cond, DecisionId, FieldId, Policy, RuleId, RuleSet};
 use crate::compile::formula::{F, TRUE};
 use crate::decide::reference;
@@ -585,14 +585,6 @@ impl<'s, 'a> Analysis<'s, 'a> {
             }
         }
     }
-}
-
-fn same_values(a: &[String], b: &[String]) -> bool {
-    let mut a = a.to_vec();
-    let mut b = b.to_vec();
-    a.sort();
-    b.sort();
-    a == b
 }
 
 /// The rule set without one rule, for checking an example of redundancy.

@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use super::example::{self, Example};
+use super::same_values;
 use super::search::{Incomplete, Search};
 use crate::check::{Action, Cond, Decision, DecisionId, Policy, Rule, RuleId, RuleSet};
 use crate::compile::formula::F;
@@ -66,7 +67,7 @@ pub fn symbolic(old: &RuleSet, new: &RuleSet, limit: usize) -> Result<Vec<Change
             };
             let from = side_values(&both, old, &ex, name);
             let to = side_values(&both, new, &ex, name);
-            if same_set(&from, &to) || seen.insert((from.clone(), to.clone()), ()).is_some() {
+            if same_values(&from, &to) || seen.insert((from.clone(), to.clone()), ()).is_some() {
                 continue;
             }
             changes.push(Change {
@@ -79,14 +80,6 @@ pub fn symbolic(old: &RuleSet, new: &RuleSet, limit: usize) -> Result<Vec<Change
         }
     }
     Ok(changes)
-}
-
-fn same_set(a: &[String], b: &[String]) -> bool {
-    let mut a = a.to_vec();
-    let mut b = b.to_vec();
-    a.sort();
-    b.sort();
-    a == b
 }
 
 /// The decision's values for the example order under one side's rule set.

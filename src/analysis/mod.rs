@@ -197,6 +197,15 @@ fn merge_incomplete(set: &RuleSet, out: &mut Vec<Warning>) {
     *out = kept;
 }
 
+/// Whether two decisions' values are the same, in any order (`all` decisions).
+fn same_values(a: &[String], b: &[String]) -> bool {
+    let mut a = a.to_vec();
+    let mut b = b.to_vec();
+    a.sort();
+    b.sort();
+    a == b
+}
+
 /// The findings as diagnostics for `check`.
 pub fn analyse(set: &RuleSet, opts: &Options) -> Vec<Diag> {
     findings(set, opts)
