@@ -411,22 +411,15 @@ impl<'s, 'a> Analysis<'s, 'a> {
             }
             Policy::Highest(_) => {
                 let rank = dec.policy.rank(mine);
-                let beats: Vec<F> = others
-                    .iter()
-                    .filter(|o| {
-                        dec.policy.rank(self.value(**o, d)) > rank
-                            || (dec.policy.rank(self.value(**o, d)) == rank && **o < r)
-                    })
-                    .map(|o| self.f(*o))
-                    .collect();
                 let beaters: Vec<RuleId> = others
                     .iter()
                     .copied()
                     .filter(|o| {
-                        dec.policy.rank(self.value(*o, d)) > rank
-                            || (dec.policy.rank(self.value(*o, d)) == rank && *o < r)
+                        let theirs = dec.policy.rank(self.value(*o, d));
+                        theirs > rank || (theirs == rank && *o < r)
                     })
                     .collect();
+                let beats: Vec<F> = beaters.iter().map(|o| self.f(*o)).collect();
                 let beaten = self.or(beats);
                 let not_beaten = self.not(beaten);
                 let wins = self.and(vec![fr, not_beaten]);
