@@ -235,8 +235,12 @@ impl<'s, 'a> Analysis<'s, 'a> {
                         covering.push(e);
                     }
                 }
+                // Same value everywhere: whether the rule is redundant depends on its
+                // other decisions too, which `redundant` weighs.
                 let mine = self.value(r, d);
-                let same = covering.iter().all(|e| self.value(*e, d) == mine);
+                if covering.iter().all(|e| self.value(*e, d) == mine) {
+                    continue;
+                }
                 let set = self.set;
                 let f = self.f(r);
                 let ex = self
@@ -250,23 +254,14 @@ impl<'s, 'a> Analysis<'s, 'a> {
                 let names = name_list(set, &covering);
                 let dec = &set.decisions[d].name;
                 let rule = &set.rules[r].name;
-                // Same value everywhere: whether the rule is redundant depends on its
-                // other decisions too, which `redundant` weighs.
-                if same {
-                    continue;
-                }
                 self.unreachable[r] = true;
-                let (kind, message) = (
-                    Kind::Unreachable,
-                    format!(
-                        "rule `{rule}` can never set `{dec}`: every order it matches is decided by {names} first"
-                    ),
-                );
                 self.warnings.push(Warning {
-                    kind,
+                    kind: Kind::Unreachable,
                     rule: Some(r),
                     decision: Some(d),
-                    message,
+                    message: format!(
+                        "rule `{rule}` can never set `{dec}`: every order it matches is decided by {names} first"
+                    ),
                     related: covering
                         .iter()
                         .map(|e| (*e, "decided here first".to_string()))
