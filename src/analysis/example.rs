@@ -27,21 +27,24 @@ pub enum Owned {
     Tags(Vec<String>),
 }
 
+impl Owned {
+    /// The value borrowed, as the deciders take it.
+    pub fn as_value(&self) -> Value<'_> {
+        match self {
+            Owned::Missing => Value::Missing,
+            Owned::Text(s) => Value::Text(s),
+            Owned::Enum(i) => Value::Enum(*i),
+            Owned::Decimal(d) => Value::Decimal(*d),
+            Owned::Bool(b) => Value::Bool(*b),
+            Owned::Tags(t) => Value::Tags(t.iter().map(String::as_str).collect()),
+        }
+    }
+}
+
 impl Example {
     pub fn order(&self) -> Order<'_> {
         Order {
-            values: self
-                .values
-                .iter()
-                .map(|v| match v {
-                    Owned::Missing => Value::Missing,
-                    Owned::Text(s) => Value::Text(s),
-                    Owned::Enum(i) => Value::Enum(*i),
-                    Owned::Decimal(d) => Value::Decimal(*d),
-                    Owned::Bool(b) => Value::Bool(*b),
-                    Owned::Tags(t) => Value::Tags(t.iter().map(String::as_str).collect()),
-                })
-                .collect(),
+            values: self.values.iter().map(Owned::as_value).collect(),
         }
     }
 
@@ -118,11 +121,7 @@ pub fn build(set: &RuleSet, domains: &[Domain], path: &[Choice]) -> Option<Examp
         let v = value(d, cell, &bits)?;
         // The value must land where the path says: same cell, same bits.
         let mut words = vec![0u64; (d.nbits() as usize).div_ceil(64)];
-        let order_value = Example {
-            values: vec![v.clone()],
-            shown: vec![],
-        };
-        let got = d.classify(&order_value.order().values[0], &mut words);
+        let got = d.classify(&v.as_value(), &mut words);
         let ok_cell = cells.is_none_or(|cs| cs.contains(&got));
         let ok_bits = bits
             .iter()

@@ -13,7 +13,7 @@ use proptest::prelude::*;
 use rust_decimal::Decimal;
 
 use routebook::check::{FieldType, RuleSet};
-use routebook::decide::{Order, Outcome, Value};
+use routebook::decide::{Order, Outcome};
 use routebook::diag::render;
 use routebook::source::Source;
 
@@ -499,16 +499,8 @@ pub fn render_file(f: &FileSpec) -> String {
 
 // ---------------------------------------------------------------- orders
 
-/// An order's values, owned; `values()` borrows them as the decider wants.
-#[derive(Debug, Clone)]
-pub enum Owned {
-    Missing,
-    Text(String),
-    Enum(u32),
-    Decimal(Decimal),
-    Bool(bool),
-    Tags(Vec<String>),
-}
+/// An order's values, owned; [`as_order`] borrows them as the decider wants.
+pub use routebook::analysis::example::Owned;
 
 pub fn make_order(set: &RuleSet, slots: &[Slot]) -> Vec<Owned> {
     set.fields
@@ -550,17 +542,7 @@ pub fn make_order(set: &RuleSet, slots: &[Slot]) -> Vec<Owned> {
 
 pub fn as_order(values: &[Owned]) -> Order<'_> {
     Order {
-        values: values
-            .iter()
-            .map(|v| match v {
-                Owned::Missing => Value::Missing,
-                Owned::Text(s) => Value::Text(s),
-                Owned::Enum(i) => Value::Enum(*i),
-                Owned::Decimal(d) => Value::Decimal(*d),
-                Owned::Bool(b) => Value::Bool(*b),
-                Owned::Tags(ts) => Value::Tags(ts.iter().map(String::as_str).collect()),
-            })
-            .collect(),
+        values: values.iter().map(Owned::as_value).collect(),
     }
 }
 
