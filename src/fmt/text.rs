@@ -147,8 +147,7 @@ impl Printer<'_> {
     /// (`not (x = 1)`, which bare reads as `(not x) = 1`).
     pub fn operand(&self, c: &CondExpr, parent: Parent) -> String {
         let needs = match (parent, c) {
-            (Parent::Or, CondExpr::Or(_) | CondExpr::And(_)) => true,
-            (Parent::And | Parent::Not, CondExpr::Or(_) | CondExpr::And(_)) => true,
+            (_, CondExpr::Or(_) | CondExpr::And(_)) => true,
             (Parent::Not, CondExpr::Test(t)) => t.op.is_some(),
             _ => false,
         };
