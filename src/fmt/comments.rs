@@ -72,27 +72,6 @@ pub fn is_blank(c: char) -> bool {
     c.is_whitespace() || c == '\u{feff}'
 }
 
-/// Where the code of `start..end` really ends: spans of some nodes run on over white
-/// space and comments that follow them, which must not count as part of the node.
-pub fn code_end(text: &str, comments: &[Comment], start: usize, end: usize) -> usize {
-    let mut end = end.min(text.len());
-    loop {
-        if end <= start {
-            return start;
-        }
-        // Inside (or just after) a comment: jump to its start.
-        let i = comments.partition_point(|c| c.start < end);
-        if i > 0 && comments[i - 1].end() >= end && comments[i - 1].start >= start {
-            end = comments[i - 1].start;
-            continue;
-        }
-        match text[..end].chars().next_back() {
-            Some(c) if is_blank(c) => end -= c.len_utf8(),
-            _ => return end,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,16 +85,5 @@ mod tests {
         assert!(found[0].trailing);
         assert_eq!(found[1].text, "# whole line");
         assert!(!found[1].trailing);
-    }
-
-    #[test]
-    fn code_ends_before_trailing_blanks_and_comments() {
-        let text = "rule r when f  \n  # why\n then";
-        let cs = scan(text);
-        let when = text.find('f').unwrap_or(0);
-        assert_eq!(
-            code_end(text, &cs, when, text.find(" then").unwrap_or(0)),
-            when + 1
-        );
     }
 }

@@ -1,7 +1,7 @@
 //! The syntax tree laid out as lines, each remembering which source text it prints, so
 //! that comments can find their place among them.
 
-use super::comments::{Comment, code_end};
+use super::comments::Comment;
 use super::text::{Parent, Printer, quote, width};
 use crate::syntax::ast::{CondExpr, File, Item, RuleDef, Spanned};
 
@@ -88,10 +88,6 @@ impl Builder<'_> {
         self.groups - 1
     }
 
-    fn end(&self, start: usize, end: usize) -> usize {
-        code_end(self.text, self.comments, start, end)
-    }
-
     fn push(&mut self, indent: usize, cells: Vec<String>, kind: Kind, span: (usize, usize)) {
         self.lines.push(Line {
             indent,
@@ -114,8 +110,7 @@ impl Builder<'_> {
                 if let Some(t) = &h.timezone {
                     s.push_str(&format!(" timezone {}", quote(&t.node)));
                 }
-                let end = self.end(h.span.start, h.span.end);
-                self.push(0, vec![s], head, (h.span.start, end));
+                self.push(0, vec![s], head, (h.span.start, h.span.end));
             }
             Item::Fields(decls) => {
                 let start = decls.span.start;
@@ -131,12 +126,11 @@ impl Builder<'_> {
                         ty.push_str(&format!(", {}", m.node));
                         last = m.span.end;
                     }
-                    let end = self.end(d.name.span.start, last);
                     self.push(
                         2,
                         vec![d.name.node.clone(), ty],
                         Kind::Decl,
-                        (d.name.span.start, end),
+                        (d.name.span.start, last),
                     );
                     self.lines.last_mut().expect("just pushed").group = Some(g);
                 }
@@ -153,7 +147,7 @@ impl Builder<'_> {
             }
             Item::Decision(d) => {
                 let mut policy = self.p.policy(&d.policy.node);
-                let mut end = self.end(d.policy.span.start, d.policy.span.end);
+                let mut end = d.policy.span.end;
                 if let Some(def) = &d.default {
                     policy.push_str(&format!(", default {}", quote(&def.node)));
                     end = def.span.end;
@@ -192,11 +186,10 @@ impl Builder<'_> {
         // between them on a line of its own or after an operand's line.
         let breaks = match (parts.first(), parts.last()) {
             (Some(first), Some(last)) => {
-                let from = self.end(first.span.start, first.span.end);
                 let inside = self
                     .comments
                     .iter()
-                    .any(|c| c.start >= from && c.start < last.span.start);
+                    .any(|c| c.start >= first.span.end && c.start < last.span.start);
                 inside || 2 + width(&one_line) > MAX_WIDTH
             }
             _ => false,
@@ -209,12 +202,20 @@ impl Builder<'_> {
                 } else {
                     (4, format!("{word} {body}"))
                 };
-                let end = self.end(part.span.start, part.span.end);
-                self.push(indent, vec![s], Kind::Inner, (part.span.start, end));
+                self.push(
+                    indent,
+                    vec![s],
+                    Kind::Inner,
+                    (part.span.start, part.span.end),
+                );
             }
         } else {
-            let end = self.end(when.span.start, when.span.end);
-            self.push(2, vec![one_line], Kind::Inner, (when.span.start, end));
+            self.push(
+                2,
+                vec![one_line],
+                Kind::Inner,
+                (when.span.start, when.span.end),
+            );
         }
 
         if let (Some(first), Some(last)) = (r.actions.first(), r.actions.last()) {

@@ -229,7 +229,8 @@ fn found_token(rest: &str) -> &str {
 }
 
 /// A pair's span without the white space and comments that pest's implicit skipping
-/// leaves at its end (before a trailing optional part that turned out absent).
+/// leaves at its end (before a trailing optional part that turned out absent). Spans
+/// end at code: diagnostics underline only code, and `fmt` places comments by them.
 fn span(p: &Pair<'_, Rule>, base: usize) -> Span {
     let s = Span::from(p.as_span());
     Span::new(s.start, s.start + content_len(p.as_str())).shifted(base)
@@ -238,7 +239,10 @@ fn span(p: &Pair<'_, Rule>, base: usize) -> Span {
 fn content_len(text: &str) -> usize {
     let mut end = text.len();
     loop {
-        end = text[..end].trim_end().len();
+        // The grammar's white space, a byte-order mark included.
+        end = text[..end]
+            .trim_end_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+            .len();
         let line_start = text[..end].rfind('\n').map_or(0, |i| i + 1);
         match comment_start(&text[line_start..end]) {
             Some(i) => end = line_start + i,
@@ -569,4 +573,19 @@ fn string(p: &Pair<'_, Rule>, base: usize) -> Result<Spanned<String>> {
         }
     }
     Ok(Spanned::new(out, sp))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_end_at_code_before_trailing_blanks_and_comments() {
+        let text = "ruleset \"x\"  # why\n\u{feff}\n# more\nrule r when f then d \"v\"";
+        let file = parse(text).expect("parses");
+        let Item::Header(h) = &file.items[0] else {
+            panic!("the header first")
+        };
+        assert_eq!(&text[h.span.start..h.span.end], "ruleset \"x\"");
+    }
 }
