@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 
 use super::search::Choice;
 use crate::check::{FieldId, FieldType, RuleSet};
-use crate::compile::domain::{Domain, Kind, MISSING};
+use crate::compile::domain::{Domain, Kind, MISSING, has_bit};
 use crate::decide::{Order, Value};
 
 /// An order built for a warning, owning its values.
@@ -120,12 +120,10 @@ pub fn build(set: &RuleSet, domains: &[Domain], path: &[Choice]) -> Option<Examp
         let d = &domains[id];
         let v = value(d, cell, &bits)?;
         // The value must land where the path says: same cell, same bits.
-        let mut words = vec![0u64; (d.nbits() as usize).div_ceil(64)];
+        let mut words = vec![0; d.words()];
         let got = d.classify(&v.as_value(), &mut words);
         let ok_cell = cells.is_none_or(|cs| cs.contains(&got));
-        let ok_bits = bits
-            .iter()
-            .all(|(b, want)| (words[(*b / 64) as usize] & (1 << (b % 64)) != 0) == *want);
+        let ok_bits = bits.iter().all(|(b, want)| has_bit(&words, *b) == *want);
         if !(ok_cell && ok_bits) {
             return None;
         }

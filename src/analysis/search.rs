@@ -12,7 +12,7 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::check::{FieldId, FieldType, RuleSet};
-use crate::compile::domain::{Atom, Kind, MISSING};
+use crate::compile::domain::{Atom, Kind, MISSING, has_bit};
 use crate::compile::formula::{AtomId, F, FALSE, TRUE};
 use crate::compile::lower::Lowered;
 
@@ -81,30 +81,19 @@ impl<'a> Search<'a> {
             Atom::Bit(fl, _) if *fl == field && cell == MISSING => Some(false),
             Atom::Bit(fl, b) if *fl == field => {
                 let b = *b;
-                let bits = self.literal_bits(field, cell)?;
-                Some(bits[(b / 64) as usize] & (1 << (b % 64)) != 0)
+                Some(has_bit(self.literal_bits(field, cell)?, b))
             }
             _ => None,
         }
     }
 
     /// The bits of a text literal's cell (cached), or `None` for any other cell.
-    fn literal_bits(&mut self, field: FieldId, cell: u32) -> Option<&Vec<u64>> {
-        if !self.literals.contains_key(&(field, cell)) {
-            let domain = &self.lw.domains[field];
-            let bits = match &domain.kind {
-                Kind::Text { literals, .. } => {
-                    literals.iter().find(|(_, c)| **c == cell).map(|(text, _)| {
-                        let mut bits = vec![0u64; (domain.nbits() as usize).div_ceil(64)];
-                        domain.classify(&crate::decide::Value::Text(text), &mut bits);
-                        bits
-                    })
-                }
-                _ => None,
-            };
-            self.literals.insert((field, cell), bits);
-        }
-        self.literals[&(field, cell)].as_ref()
+    fn literal_bits(&mut self, field: FieldId, cell: u32) -> Option<&[u64]> {
+        let domain = &self.lw.domains[field];
+        self.literals
+            .entry((field, cell))
+            .or_insert_with(|| domain.literal_bits(cell))
+            .as_deref()
     }
 
     /// The allowed cells of a field grouped by what they make of the atoms of `f` on

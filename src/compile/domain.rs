@@ -83,6 +83,11 @@ fn covers(iv: &Interval, points: &[Decimal], cell: u32) -> bool {
     lo_ok && hi_ok
 }
 
+/// Whether bit `b` is set in a field's bit words, as [`Domain::classify`] sets them.
+pub fn has_bit(bits: &[u64], b: u32) -> bool {
+    bits[(b / 64) as usize] & (1 << (b % 64)) != 0
+}
+
 /// What the compiler needs from the rule set's tests to build the domains.
 #[derive(Default)]
 struct Collected {
@@ -235,6 +240,23 @@ fn build(field: FieldId, ty: &FieldType, c: &mut Collected) -> Domain {
 impl Domain {
     pub fn nbits(&self) -> u32 {
         count(self.bit_names.len())
+    }
+
+    /// How many words of 64 bits the field's bits take.
+    pub fn words(&self) -> usize {
+        self.bit_names.len().div_ceil(64)
+    }
+
+    /// The bits of a text literal's cell, which the literal fixes; `None` for any other
+    /// cell, whose bits are free.
+    pub fn literal_bits(&self, cell: u32) -> Option<Vec<u64>> {
+        let Kind::Text { literals, .. } = &self.kind else {
+            return None;
+        };
+        let (text, _) = literals.iter().find(|(_, c)| **c == cell)?;
+        let mut bits = vec![0; self.words()];
+        self.classify(&Value::Text(text), &mut bits);
+        Some(bits)
     }
 
     /// The cell of a value, setting its bits in `bits` (cleared by the caller).

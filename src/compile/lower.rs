@@ -4,10 +4,9 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::domain::{self, Atom, Domain, Kind, MISSING};
+use super::domain::{self, Atom, Domain, Kind, MISSING, has_bit};
 use super::formula::{Arena, AtomId, F};
 use crate::check::{Cond, FieldId, Op, Policy, RuleSet};
-use crate::decide::Value;
 
 pub struct Lowered {
     pub domains: Vec<Domain>,
@@ -171,25 +170,15 @@ impl Lowered {
     /// Every atom's value once a field's cell is known: its cell atoms, and its bits where
     /// the cell fixes them (a missing value has no bits; a text literal has exactly its own).
     pub fn cell_values(&self, field: FieldId, cell: u32) -> HashMap<AtomId, bool> {
-        let domain = &self.domains[field];
-        let literal_bits: Option<Vec<u64>> = match &domain.kind {
-            Kind::Text { literals, .. } if cell >= 2 => {
-                literals.iter().find(|(_, c)| **c == cell).map(|(text, _)| {
-                    let mut bits = vec![0u64; (domain.nbits() as usize).div_ceil(64)];
-                    domain.classify(&Value::Text(text), &mut bits);
-                    bits
-                })
-            }
-            _ => None,
-        };
+        let literal_bits = self.domains[field].literal_bits(cell);
         (0..)
             .zip(&self.atoms)
             .filter_map(|(id, a)| match a {
                 Atom::Cells(fl, cells) if *fl == field => Some((id, cells[cell as usize])),
                 Atom::Bit(fl, _) if *fl == field && cell == MISSING => Some((id, false)),
-                Atom::Bit(fl, b) if *fl == field => literal_bits
-                    .as_ref()
-                    .map(|bits| (id, bits[(*b / 64) as usize] & (1 << (b % 64)) != 0)),
+                Atom::Bit(fl, b) if *fl == field => {
+                    literal_bits.as_ref().map(|bits| (id, has_bit(bits, *b)))
+                }
                 _ => None,
             })
             .collect()

@@ -81,17 +81,6 @@ impl Tree {
     pub fn node(&self, id: NodeId) -> &Node {
         &self.nodes[id as usize]
     }
-
-    /// Where each field's bits start in a flat bit buffer, and the buffer's length in words.
-    pub fn bit_layout(&self) -> (Vec<usize>, usize) {
-        let mut offsets = Vec::with_capacity(self.domains.len());
-        let mut words = 0;
-        for d in &self.domains {
-            offsets.push(words);
-            words += (d.nbits() as usize).div_ceil(64);
-        }
-        (offsets, words)
-    }
 }
 
 /// Compiles a checked rule set with the default node budget.

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use super::{Order, Outcome, decide_one, resolve_split};
 use crate::check::{Policy, RuleId, RuleSet};
-use crate::compile::domain::Atom;
+use crate::compile::domain::{Atom, has_bit};
 use crate::compile::{Node, Tree};
 
 /// Per-order working memory, reused from order to order.
@@ -27,12 +27,12 @@ pub struct Scratch {
 
 impl Scratch {
     pub fn new(tree: &Tree) -> Self {
-        let (offsets, words) = tree.bit_layout();
-        let offsets = offsets
-            .into_iter()
-            .zip(&tree.domains)
-            .map(|(at, d)| (at, (d.nbits() as usize).div_ceil(64)))
-            .collect();
+        let mut offsets = Vec::with_capacity(tree.domains.len());
+        let mut words = 0;
+        for d in &tree.domains {
+            offsets.push((words, d.words()));
+            words += d.words();
+        }
         Scratch {
             cells: vec![0; tree.domains.len()],
             done: vec![0; tree.domains.len()],
@@ -55,9 +55,7 @@ impl Scratch {
     fn classify(&mut self, tree: &Tree, order: &Order<'_>, field: usize) {
         let (start, n) = self.offsets[field];
         let words = &mut self.bits[start..start + n];
-        for w in words.iter_mut() {
-            *w = 0;
-        }
+        words.fill(0);
         self.cells[field] = tree.domains[field].classify(&order.values[field], words);
         self.done[field] = self.order;
     }
@@ -72,8 +70,7 @@ impl Scratch {
     }
 
     fn bit(&self, field: usize, bit: u32) -> bool {
-        let w = self.bits[self.offsets[field].0 + (bit / 64) as usize];
-        w & (1 << (bit % 64)) != 0
+        has_bit(&self.bits[self.offsets[field].0..], bit)
     }
 }
 
