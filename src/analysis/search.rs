@@ -14,7 +14,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use crate::check::{FieldId, FieldType, RuleSet};
 use crate::compile::domain::{Atom, Kind, MISSING, has_bit};
 use crate::compile::formula::{AtomId, F, FALSE, TRUE};
-use crate::compile::lower::Lowered;
+use crate::compile::lower::{Lowered, Split};
 
 /// One step of a path through the space.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -173,36 +173,27 @@ impl<'a> Search<'a> {
 
     /// The ways `f` splits on its first field: groups of cells, or a bit's two values.
     fn split(&mut self, f: F) -> Found<Vec<(Choice, F)>> {
-        let Some(field) = self.lw.first_field(f) else {
-            return Ok(Vec::new());
-        };
-        let mut cell_atoms = false;
-        let mut bit: Option<(AtomId, u32)> = None;
-        let atoms = &self.lw.atoms;
-        self.lw.arena.atoms(f, &mut |a| match &atoms[a as usize] {
-            Atom::Cells(fl, _) if *fl == field => cell_atoms = true,
-            Atom::Bit(fl, b) if *fl == field && bit.is_none_or(|(x, _)| a < x) => {
-                bit = Some((a, *b))
-            }
-            _ => {}
-        });
         let mut out: Vec<(Choice, F)> = Vec::new();
-        if cell_atoms {
-            for (group, g) in self.cell_groups(f, field)? {
-                match out.iter_mut().find(|(_, h)| *h == g) {
-                    Some((Choice::Cells(_, cells), _)) => cells.extend(group),
-                    _ => out.push((Choice::Cells(field, group), g)),
+        match self.lw.split([f]) {
+            None => {}
+            Some(Split::Cells(field)) => {
+                for (group, g) in self.cell_groups(f, field)? {
+                    match out.iter_mut().find(|(_, h)| *h == g) {
+                        Some((Choice::Cells(_, cells), _)) => cells.extend(group),
+                        _ => out.push((Choice::Cells(field, group), g)),
+                    }
+                }
+                for (choice, _) in &mut out {
+                    if let Choice::Cells(_, cells) = choice {
+                        cells.sort_unstable();
+                    }
                 }
             }
-            for (choice, _) in &mut out {
-                if let Choice::Cells(_, cells) = choice {
-                    cells.sort_unstable();
+            Some(Split::Bit(field, atom, b)) => {
+                for value in [true, false] {
+                    let g = self.subst_atom(f, atom, value)?;
+                    out.push((Choice::Bit(field, b, value), g));
                 }
-            }
-        } else if let Some((atom, b)) = bit {
-            for value in [true, false] {
-                let g = self.subst_atom(f, atom, value)?;
-                out.push((Choice::Bit(field, b, value), g));
             }
         }
         Ok(out)

@@ -14,9 +14,8 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::domain::Atom;
 use super::formula::{AtomId, F, FALSE, TRUE};
-use super::lower::Lowered;
+use super::lower::{Lowered, Split};
 use super::{Edge, Node, NodeId, Residual, Tree};
 use crate::check::{Policy, RuleId, RuleSet};
 use crate::decide::{Outcome, resolve_split};
@@ -198,52 +197,31 @@ impl Builder<'_> {
     }
 
     fn branch(&mut self, st: &State) -> Node {
-        // The next field to examine, and the atoms of it that the live rules ask about.
-        let mut field = usize::MAX;
-        let mut rank = usize::MAX;
-        for (_, f) in &st.live {
-            self.lw.arena.atoms(*f, &mut |a| {
-                let fl = self.lw.atoms[a as usize].field();
-                if self.lw.rank[fl] < rank {
-                    rank = self.lw.rank[fl];
-                    field = fl;
+        let split = self.lw.split(st.live.iter().map(|(_, f)| *f));
+        match split.expect("live rules still ask about some atom") {
+            Split::Cells(field) => {
+                let ncells = self.lw.domains[field].ncells;
+                let targets = (0..ncells)
+                    .map(|cell| {
+                        let values = self.lw.cell_values(field, cell);
+                        let next = self.step(st, &|a| values.get(&a).copied());
+                        self.edge(next)
+                    })
+                    .collect();
+                Node::Switch { field, targets }
+            }
+            Split::Bit(field, atom, bit) => {
+                let yes = self.step(st, &|a| (a == atom).then_some(true));
+                let yes = self.edge(yes);
+                let no = self.step(st, &|a| (a == atom).then_some(false));
+                let no = self.edge(no);
+                Node::Bit {
+                    field,
+                    bit,
+                    yes,
+                    no,
                 }
-            });
-        }
-        let mut cell_atoms = false;
-        let mut first_bit: Option<(AtomId, u32)> = None;
-        for (_, f) in &st.live {
-            self.lw
-                .arena
-                .atoms(*f, &mut |a| match &self.lw.atoms[a as usize] {
-                    Atom::Cells(fl, _) if *fl == field => cell_atoms = true,
-                    Atom::Bit(fl, b) if *fl == field && first_bit.is_none_or(|(x, _)| a < x) => {
-                        first_bit = Some((a, *b));
-                    }
-                    _ => {}
-                });
-        }
-        if cell_atoms {
-            let ncells = self.lw.domains[field].ncells;
-            let targets = (0..ncells)
-                .map(|cell| {
-                    let values = self.lw.cell_values(field, cell);
-                    let next = self.step(st, &|a| values.get(&a).copied());
-                    self.edge(next)
-                })
-                .collect();
-            return Node::Switch { field, targets };
-        }
-        let (atom, bit) = first_bit.expect("a live rule asks about some atom of its field");
-        let yes = self.step(st, &|a| (a == atom).then_some(true));
-        let yes = self.edge(yes);
-        let no = self.step(st, &|a| (a == atom).then_some(false));
-        let no = self.edge(no);
-        Node::Bit {
-            field,
-            bit,
-            yes,
-            no,
+            }
         }
     }
 

@@ -23,6 +23,14 @@ pub struct Lowered {
     pub implied: Vec<(FieldId, u32, u32)>,
 }
 
+/// What the compiler branches on next, and the analysis splits on: the first-examined
+/// field among the formulas' atoms, by its cells if any formula tests them, else by its
+/// lowest bit atom.
+pub enum Split {
+    Cells(FieldId),
+    Bit(FieldId, AtomId, u32),
+}
+
 pub fn lower(set: &RuleSet) -> Lowered {
     let mut lw = Lowered {
         domains: domain::domains(set),
@@ -155,16 +163,34 @@ impl Lowered {
         self.arena.atom(id)
     }
 
-    /// The field examined first among the atoms of a formula.
-    pub fn first_field(&self, f: F) -> Option<FieldId> {
-        let mut best: Option<FieldId> = None;
-        self.arena.atoms(f, &mut |a| {
-            let fl = self.atoms[a as usize].field();
-            if best.is_none_or(|b| self.rank[fl] < self.rank[b]) {
-                best = Some(fl);
-            }
-        });
-        best
+    /// How to split the formulas next; `None` when they have no atoms left.
+    pub fn split(&self, formulas: impl IntoIterator<Item = F> + Clone) -> Option<Split> {
+        let mut field: Option<FieldId> = None;
+        for f in formulas.clone() {
+            self.arena.atoms(f, &mut |a| {
+                let fl = self.atoms[a as usize].field();
+                if field.is_none_or(|b| self.rank[fl] < self.rank[b]) {
+                    field = Some(fl);
+                }
+            });
+        }
+        let field = field?;
+        let mut cells = false;
+        let mut bit: Option<(AtomId, u32)> = None;
+        for f in formulas {
+            self.arena.atoms(f, &mut |a| match &self.atoms[a as usize] {
+                Atom::Cells(fl, _) if *fl == field => cells = true,
+                Atom::Bit(fl, b) if *fl == field && bit.is_none_or(|(x, _)| a < x) => {
+                    bit = Some((a, *b));
+                }
+                _ => {}
+            });
+        }
+        if cells {
+            return Some(Split::Cells(field));
+        }
+        let (atom, b) = bit.expect("the field was found among the atoms");
+        Some(Split::Bit(field, atom, b))
     }
 
     /// Every atom's value once a field's cell is known: its cell atoms, and its bits where
