@@ -191,6 +191,13 @@ impl<'s, 'a> Analysis<'s, 'a> {
         out
     }
 
+    /// The live rules before `r` that set `d` and may share orders with it.
+    fn earlier_setters(&self, r: RuleId, d: DecisionId) -> Vec<RuleId> {
+        let mut out = self.neighbours(r);
+        out.retain(|e| *e < r && self.sets(*e, d));
+        out
+    }
+
     fn sets(&self, r: RuleId, d: DecisionId) -> bool {
         self.set.rules[r].actions.iter().any(|a| a.decision == d)
     }
@@ -213,11 +220,7 @@ impl<'s, 'a> Analysis<'s, 'a> {
             }
             let setters = self.setters(d);
             for &r in &setters {
-                let earlier: Vec<RuleId> = self
-                    .neighbours(r)
-                    .into_iter()
-                    .filter(|e| *e < r && self.sets(*e, d))
-                    .collect();
+                let earlier = self.earlier_setters(r, d);
                 if let Err(_) | Ok(false) = self.never_wins(r, &earlier) {
                     continue;
                 }
@@ -359,11 +362,8 @@ impl<'s, 'a> Analysis<'s, 'a> {
     ) -> Found<bool> {
         if self.never_wins[r][d] {
             // Earlier rules decide every order it matches, with the same value.
-            takers.extend(
-                self.neighbours(r)
-                    .into_iter()
-                    .filter(|e| *e < r && self.sets(*e, d) && !self.never_wins[*e][d]),
-            );
+            let earlier = self.earlier_setters(r, d);
+            takers.extend(earlier.into_iter().filter(|e| !self.never_wins[*e][d]));
             return Ok(true);
         }
         let dec = &self.set.decisions[d];
@@ -534,12 +534,7 @@ impl<'s, 'a> Analysis<'s, 'a> {
                 }
                 let mut with = Vec::new();
                 let mut witness = None;
-                let earlier: Vec<RuleId> = self
-                    .neighbours(r)
-                    .into_iter()
-                    .filter(|e| *e < r && self.sets(*e, d))
-                    .collect();
-                for e in earlier {
+                for e in self.earlier_setters(r, d) {
                     if self.never_wins[e][d] || self.value(e, d) == self.value(r, d) {
                         continue;
                     }
