@@ -603,7 +603,6 @@ fn repeated_tests(set: &RuleSet, r: RuleId, c: &Cond, out: &mut Vec<Warning>) {
                             r,
                             format!("rule `{}` repeats a test", set.rules[r].name),
                         );
-                        w.related.clear();
                         w.span = Some(t.span);
                         out.push(w);
                     } else {

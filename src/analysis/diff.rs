@@ -5,7 +5,7 @@
 //! searches for regions of orders where the two values differ. Every region's example
 //! order is run through both rule sets by the reference evaluator before it is shown.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 use super::example::{self, Example};
 use super::same_values;
@@ -60,14 +60,14 @@ pub fn symbolic(old: &RuleSet, new: &RuleSet, limit: usize) -> Result<Vec<Change
     {
         let differ = differs(&mut search, &both, *od, *nd);
         let paths = search.paths(differ, limit)?;
-        let mut seen: BTreeMap<(Vec<String>, Vec<String>), ()> = BTreeMap::new();
+        let mut seen: BTreeSet<(Vec<String>, Vec<String>)> = BTreeSet::new();
         for path in paths {
             let Some(ex) = example::build(&both, &search.lw.domains, &path) else {
                 continue;
             };
             let from = side_values(&both, old, &ex, name);
             let to = side_values(&both, new, &ex, name);
-            if same_values(&from, &to) || seen.insert((from.clone(), to.clone()), ()).is_some() {
+            if same_values(&from, &to) || !seen.insert((from.clone(), to.clone())) {
                 continue;
             }
             changes.push(Change {
