@@ -1,6 +1,6 @@
 //! Checking the top-level items: the header, fields, lists, decisions and rules.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use super::err::{did_you_mean, duplicate, unknown};
 use super::model::{Action, Decision, Field, FieldType, Policy, Rule, RuleSet};
@@ -15,7 +15,8 @@ const MODIFIERS: [&str; 2] = ["key", "optional"];
 pub struct Checker {
     pub errors: Vec<Diag>,
     pub fields: Vec<Field>,
-    pub lists: HashMap<String, (Span, Vec<Spanned<Literal>>)>,
+    /// Ordered, so that "known: ..." and "did you mean" read the same on every run.
+    pub lists: BTreeMap<String, (Span, Vec<Spanned<Literal>>)>,
     pub decisions: Vec<Decision>,
     /// With no fields block, every field reference would be "unknown": say it once.
     pub no_fields: bool,

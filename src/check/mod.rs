@@ -21,3 +21,15 @@ pub fn check(file: &ast::File) -> Result<RuleSet, Vec<Diag>> {
         Err(cx.errors)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn unknown_list_help_is_the_same_on_every_run() {
+        let text = "fields { id text, key  x text }\nlist b = [\"1\"]\nlist a = [\"2\"]\n\
+                    decision d: first\nrule r when x in nothing_like_these then d \"v\"\n";
+        let file = crate::syntax::parse(text).expect("parses");
+        let errors = super::check(&file).expect_err("the list is unknown");
+        assert_eq!(errors[0].help.as_deref(), Some("known: a, b"));
+    }
+}
