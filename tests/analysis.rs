@@ -11,7 +11,6 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::sync::{Mutex, MutexGuard};
 
 use proptest::prelude::*;
 
@@ -19,6 +18,7 @@ use common::rulegen::{
     FileSpec, Owned, Slot, as_order, describe_order, describe_outcome, file, load, make_order,
     orders, render_file,
 };
+use common::{crate_file, glob_lock, read_source, routebook, write_file};
 use routebook::analysis::example::{self, Example};
 use routebook::analysis::{Kind, Options, Warning, analyse, findings};
 use routebook::check::{FieldType, Policy, RuleId, RuleSet};
@@ -27,26 +27,6 @@ use routebook::diag::{Level, render};
 use routebook::source::Source;
 
 // ------------------------------------------------------------------------- helpers
-
-/// insta's `glob!` keeps its failure count on one process-wide stack, so two globs
-/// running at once in parallel tests mix up their results. Every test that globs holds
-/// this lock (as in `diagnostics.rs`).
-static GLOB: Mutex<()> = Mutex::new(());
-
-fn glob_lock() -> MutexGuard<'static, ()> {
-    GLOB.lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-fn read(path: &Path) -> Source {
-    let text = std::fs::read_to_string(path).expect("fixture is readable UTF-8");
-    let name = path
-        .file_name()
-        .expect("a file")
-        .to_string_lossy()
-        .into_owned();
-    Source::new(name, text)
-}
 
 fn loaded(src: &Source) -> RuleSet {
     match routebook::load(src) {
@@ -100,7 +80,7 @@ fn owned(ex: &Example) -> Vec<Owned> {
 fn analysis_fixtures() {
     let _lock = glob_lock();
     insta::glob!("fixtures/analysis/*.rules", |path| {
-        let src = read(path);
+        let src = read_source(path);
         let set = loaded(&src);
         let shown: Vec<String> = analyse(&set, &with_conflicts())
             .iter()
@@ -143,7 +123,7 @@ fn every_planted_problem_is_reported() {
     let _lock = glob_lock();
     let mut failures = Vec::new();
     insta::glob!("fixtures/analysis/*.rules", |path| {
-        let src = read(path);
+        let src = read_source(path);
         assert!(
             src.text().starts_with("# PLANTED"),
             "{}: the first line says what is planted",
@@ -182,9 +162,8 @@ fn every_planted_problem_is_reported() {
 
 #[test]
 fn accepted_warning_is_silent_and_would_be_reported_otherwise() {
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/analysis/07-accepted.rules");
-    let src = read(&path);
+    let path = crate_file("tests/fixtures/analysis/07-accepted.rules");
+    let src = read_source(&path);
     let set = loaded(&src);
     assert!(
         findings(&set, &with_conflicts()).is_empty(),
@@ -209,7 +188,7 @@ fn accepted_warning_is_silent_and_would_be_reported_otherwise() {
 fn fixture_warnings_are_warnings_with_help() {
     let _lock = glob_lock();
     insta::glob!("fixtures/analysis/*.rules", |path| {
-        let src = read(path);
+        let src = read_source(path);
         let set = loaded(&src);
         for d in analyse(&set, &with_conflicts()) {
             assert_eq!(d.level, Level::Warning, "{}: {d:?}", src.name());
@@ -231,7 +210,7 @@ fn shipped_and_valid_rule_files_give_no_warnings() {
     let _lock = glob_lock();
     let mut noisy = Vec::new();
     let mut check = |path: &Path| {
-        let src = read(path);
+        let src = read_source(path);
         let set = loaded(&src);
         for d in analyse(&set, &Options::default()) {
             noisy.push(render(&d, &src, false));
@@ -847,9 +826,8 @@ rule big when amt > 5000 then route "bulk"
 
 #[test]
 fn tiny_budget_reports_incomplete_instead_of_guessing() {
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/analysis/02-unreachable.rules");
-    let set = loaded(&read(&path));
+    let path = crate_file("tests/fixtures/analysis/02-unreachable.rules");
+    let set = loaded(&read_source(&path));
     let opts = Options {
         budget: 1,
         ..Options::default()
@@ -913,30 +891,6 @@ fn regression_exhausted_budget_gives_one_warning() {
 }
 
 // ------------------------------------------------------------------------- command line
-
-/// What one run of the binary gave.
-struct Run {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
-
-fn routebook(args: &[&str]) -> Run {
-    let out = assert_cmd::Command::cargo_bin("routebook")
-        .expect("the binary is built")
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .env_remove("FORCE_COLOR")
-        .env_remove("CLICOLOR_FORCE")
-        .output()
-        .expect("the binary runs");
-    Run {
-        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-        code: out.status.code().expect("exited normally, not by a signal"),
-    }
-}
 
 const REDUNDANT: &str = "tests/fixtures/analysis/03-redundant.rules";
 const CONFLICT: &str = "tests/fixtures/analysis/05-conflict.rules";
@@ -1034,19 +988,11 @@ fn cli_github_format_gives_warning_annotations() {
 #[test]
 fn cli_accept_with_an_unknown_kind_is_an_error_with_a_suggestion() {
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let path = dir.path().join("typo.rules");
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/analysis/07-accepted.rules"),
-    )
-    .expect("fixture")
-    .replace("accept redundant", "accept redundnat");
-    std::fs::write(&path, text).expect("writable");
-    let r = routebook(&[
-        "check",
-        "--format",
-        "json",
-        path.to_str().expect("UTF-8 path"),
-    ]);
+    let text = std::fs::read_to_string(crate_file("tests/fixtures/analysis/07-accepted.rules"))
+        .expect("fixture")
+        .replace("accept redundant", "accept redundnat");
+    let path = write_file(&dir, "typo.rules", text);
+    let r = routebook(&["check", "--format", "json", &path]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("one JSON document");
     let items = v.as_array().expect("an array");

@@ -5,10 +5,16 @@
 //! Extra inputs are written into temporary folders; their paths are replaced with `[TMP]`
 //! before anything is snapshotted.
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 
 use serde_json::Value;
+
+use common::{
+    Run, crate_file, path_str, routebook, routebook_in, routebook_with_stdin, without_tmp,
+    write_file,
+};
 
 const KIDS: &str = "rules/kids-apparel.rules";
 const KIDS_CSV: &str = "examples/kids-apparel.csv";
@@ -17,63 +23,6 @@ const BROKEN: &str = "tests/fixtures/check/07-unknown-field-typo.rules";
 const FIVE_ERRORS: &str = "tests/fixtures/check/41-five-errors.rules";
 const KIDS_HEADER: &str =
     "order_id,channel,customer_tier,amount,ship_region,warehouse,sku_tags,first_order,buyer_note";
-
-/// What one run of the binary gave.
-#[derive(Debug)]
-struct Run {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
-
-/// Runs `routebook ARGS` in `cwd`, feeding `stdin`; colour and terminal width are fixed
-/// because no stream is a terminal and `NO_COLOR` is set.
-fn routebook_in(cwd: &Path, args: &[&str], stdin: &[u8]) -> Run {
-    let out = assert_cmd::Command::cargo_bin("routebook")
-        .expect("the binary is built")
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .env_remove("FORCE_COLOR")
-        .env_remove("CLICOLOR_FORCE")
-        .write_stdin(stdin.to_vec())
-        .output()
-        .expect("the binary runs");
-    Run {
-        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-        code: out.status.code().expect("exited normally, not by a signal"),
-    }
-}
-
-fn routebook_with_stdin(args: &[&str], stdin: &[u8]) -> Run {
-    routebook_in(Path::new(env!("CARGO_MANIFEST_DIR")), args, stdin)
-}
-
-/// Runs `routebook ARGS` from the crate root, with empty standard input.
-fn routebook(args: &[&str]) -> Run {
-    routebook_with_stdin(args, b"")
-}
-
-fn crate_file(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
-}
-
-fn path_str(p: &Path) -> &str {
-    p.to_str().expect("temp paths are UTF-8")
-}
-
-/// Writes `bytes` to `name` in `dir` and returns the path as a string argument.
-fn write_file(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> String {
-    let path = dir.path().join(name);
-    std::fs::write(&path, bytes).expect("temp file is writable");
-    path_str(&path).to_string()
-}
-
-/// Replaces the temp folder's path so that a snapshot does not depend on it.
-fn without_tmp(text: &str, dir: &tempfile::TempDir) -> String {
-    text.replace(path_str(dir.path()), "[TMP]")
-}
 
 /// CSV decision records as maps from column name to value, in output order.
 fn csv_records(text: &str) -> Vec<BTreeMap<String, String>> {
@@ -149,7 +98,26 @@ fn kids_json(key: &str) -> String {
 }
 
 fn run_kids(input: &str) -> Run {
-    routebook(&["run", KIDS, "--input", input])
+    run_kids_with(input, &[])
+}
+
+/// `run` of kids-apparel.rules over `input`, with more arguments after it.
+fn run_kids_with(input: &str, extra: &[&str]) -> Run {
+    let mut args = vec!["run", KIDS, "--input", input];
+    args.extend_from_slice(extra);
+    routebook(&args)
+}
+
+/// `run` of kids-apparel.rules over `contents`, written to a file `name` (whose extension
+/// picks the input format) in a temporary folder.
+fn run_kids_on(name: &str, contents: impl AsRef<[u8]>) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    run_kids(&write_file(&dir, name, contents))
+}
+
+/// The keys of CSV decision records, in output order.
+fn order_ids(recs: &[BTreeMap<String, String>]) -> Vec<&str> {
+    recs.iter().map(|r| r["order_id"].as_str()).collect()
 }
 
 // ------------------------------------------------------------------------- exit codes
@@ -245,7 +213,7 @@ fn run_on_the_damaged_export_exits_3_and_allow_invalid_exits_0() {
         "{}",
         strict.stderr
     );
-    let lenient = routebook(&["run", KIDS, "--input", DAMAGED, "--allow-invalid"]);
+    let lenient = run_kids_with(DAMAGED, &["--allow-invalid"]);
     assert_eq!(lenient.code, 0, "{}", lenient.stderr);
     assert_eq!(
         lenient.stdout, strict.stdout,
@@ -273,8 +241,7 @@ fn run_on_an_input_missing_a_required_column_exits_2_naming_it() {
         &dir,
         "no-amount.csv",
         "order_id,channel,customer_tier,ship_region,warehouse,sku_tags,first_order\n\
-         K1,tmall,member,广东,guangzhou,tee,false\n"
-            .as_bytes(),
+         K1,tmall,member,广东,guangzhou,tee,false\n",
     );
     let r = run_kids(&input);
     assert_eq!(r.code, 2, "{}", r.stderr);
@@ -294,16 +261,12 @@ fn run_on_an_input_missing_a_required_column_exits_2_naming_it() {
 
 #[test]
 fn optional_columns_may_be_absent() {
-    let dir = tempfile::tempdir().unwrap();
     // Neither `buyer_note` (optional) nor `sku_tags` (tags: blank is the empty set).
-    let input = write_file(
-        &dir,
+    let r = run_kids_on(
         "lean.csv",
         "order_id,channel,customer_tier,amount,ship_region,warehouse,first_order\n\
-         K1,tmall,member,100,广东,guangzhou,false\n"
-            .as_bytes(),
+         K1,tmall,member,100,广东,guangzhou,false\n",
     );
-    let r = run_kids(&input);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let recs = csv_records(&r.stdout);
     assert_eq!(recs.len(), 1);
@@ -383,7 +346,7 @@ fn check_reads_rules_from_stdin() {
 
 #[test]
 fn output_dash_is_standard_output() {
-    let r = routebook(&["run", KIDS, "--input", KIDS_CSV, "--output", "-"]);
+    let r = run_kids_with(KIDS_CSV, &["--output", "-"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stdout, run_kids(KIDS_CSV).stdout);
 }
@@ -395,19 +358,10 @@ fn output_file_gets_the_records_and_stdout_stays_empty() {
     for format in ["csv", "jsonl", "json"] {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join(format!("decisions.{format}"));
-        let to_file = routebook(&[
-            "run",
-            KIDS,
-            "--input",
-            KIDS_CSV,
-            "--format",
-            format,
-            "--output",
-            path_str(&out),
-        ]);
+        let to_file = run_kids_with(KIDS_CSV, &["--format", format, "--output", path_str(&out)]);
         assert_eq!(to_file.code, 0, "{format}: {}", to_file.stderr);
         assert_eq!(to_file.stdout, "", "{format}: nothing on stdout");
-        let to_stdout = routebook(&["run", KIDS, "--input", KIDS_CSV, "--format", format]);
+        let to_stdout = run_kids_with(KIDS_CSV, &["--format", format]);
         let written = std::fs::read_to_string(&out).expect("the output file exists");
         assert_eq!(
             written, to_stdout.stdout,
@@ -426,7 +380,7 @@ fn output_file_gets_the_records_and_stdout_stays_empty() {
 fn output_file_is_written_also_when_orders_are_invalid() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("decisions.csv");
-    let r = routebook(&["run", KIDS, "--input", DAMAGED, "-o", path_str(&out)]);
+    let r = run_kids_with(DAMAGED, &["-o", path_str(&out)]);
     assert_eq!(r.code, 3, "{}", r.stderr);
     assert_eq!(r.stdout, "");
     let written = std::fs::read_to_string(&out).unwrap();
@@ -438,7 +392,7 @@ fn output_file_is_replaced_and_left_alone_when_the_run_cannot_start() {
     let dir = tempfile::tempdir().unwrap();
     let out = write_file(&dir, "decisions.csv", b"old content\n");
     let bad_input = write_file(&dir, "bad.csv", b"order_id\nK1\n");
-    let r = routebook(&["run", KIDS, "--input", &bad_input, "--output", &out]);
+    let r = run_kids_with(&bad_input, &["--output", &out]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert_eq!(
         std::fs::read_to_string(&out).unwrap(),
@@ -449,7 +403,7 @@ fn output_file_is_replaced_and_left_alone_when_the_run_cannot_start() {
     assert_eq!(r.code, 1);
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "old content\n");
 
-    let r = routebook(&["run", KIDS, "--input", KIDS_CSV, "--output", &out]);
+    let r = run_kids_with(KIDS_CSV, &["--output", &out]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(
         std::fs::read_to_string(&out).unwrap(),
@@ -461,7 +415,7 @@ fn output_file_is_replaced_and_left_alone_when_the_run_cannot_start() {
 fn output_into_a_missing_folder_exits_2() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("no-such-dir").join("decisions.csv");
-    let r = routebook(&["run", KIDS, "--input", KIDS_CSV, "--output", path_str(&out)]);
+    let r = run_kids_with(KIDS_CSV, &["--output", path_str(&out)]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("cannot write"), "{}", r.stderr);
     assert!(!out.exists());
@@ -482,7 +436,7 @@ fn damaged_export_gives_one_record_per_order_in_input_order() {
 
     let r = run_kids(DAMAGED);
     let recs = csv_records(&r.stdout);
-    let keys: Vec<&str> = recs.iter().map(|r| r["order_id"].as_str()).collect();
+    let keys = order_ids(&recs);
     assert_eq!(keys, input_keys, "every order, once, in input order");
 
     let errors: BTreeMap<&str, &str> = recs
@@ -515,7 +469,7 @@ fn damaged_export_gives_one_record_per_order_in_input_order() {
 
 #[test]
 fn damaged_export_as_jsonl_records_carry_the_error() {
-    let r = routebook(&["run", KIDS, "--input", DAMAGED, "--format", "jsonl"]);
+    let r = run_kids_with(DAMAGED, &["--format", "jsonl"]);
     assert_eq!(r.code, 3);
     let recs = jsonl_records(&r.stdout);
     assert_eq!(recs.len(), 10);
@@ -533,17 +487,16 @@ fn damaged_export_as_jsonl_records_carry_the_error() {
 
 #[test]
 fn row_with_too_many_columns_is_one_invalid_record() {
-    let dir = tempfile::tempdir().unwrap();
     let text = format!(
         "{KIDS_HEADER}\n{}\n{},extra\n{}\n",
         kids_row("A1"),
         kids_row("A2"),
         kids_row("A3")
     );
-    let r = run_kids(&write_file(&dir, "wide.csv", text.as_bytes()));
+    let r = run_kids_on("wide.csv", text);
     assert_eq!(r.code, 3, "{}", r.stderr);
     let recs = csv_records(&r.stdout);
-    let keys: Vec<&str> = recs.iter().map(|r| r["order_id"].as_str()).collect();
+    let keys = order_ids(&recs);
     assert_eq!(keys, ["A1", "A2", "A3"]);
     assert_valid(&recs[0]);
     assert_eq!(
@@ -555,16 +508,15 @@ fn row_with_too_many_columns_is_one_invalid_record() {
 
 #[test]
 fn field_with_invalid_utf8_is_one_invalid_record() {
-    let dir = tempfile::tempdir().unwrap();
     let mut bytes = format!("{KIDS_HEADER}\n{}\n", kids_row("U1")).into_bytes();
     bytes.extend_from_slice(b"U2,tmall,member,100,");
     bytes.extend_from_slice(&[0xB9, 0xE3, 0xB6, 0xAB]); // "广东" in GBK
     bytes.extend_from_slice(b",guangzhou,tee,false,\n");
     bytes.extend_from_slice(format!("{}\n", kids_row("U3")).as_bytes());
-    let r = run_kids(&write_file(&dir, "gbk.csv", &bytes));
+    let r = run_kids_on("gbk.csv", bytes);
     assert_eq!(r.code, 3, "{}", r.stderr);
     let recs = csv_records(&r.stdout);
-    let keys: Vec<&str> = recs.iter().map(|r| r["order_id"].as_str()).collect();
+    let keys = order_ids(&recs);
     assert_eq!(keys, ["U1", "U2", "U3"]);
     let error = assert_invalid(&recs[1]);
     assert!(error.starts_with("line 3: "), "{error}");
@@ -575,12 +527,11 @@ fn field_with_invalid_utf8_is_one_invalid_record() {
 
 #[test]
 fn blank_required_field_is_one_invalid_record() {
-    let dir = tempfile::tempdir().unwrap();
     let text = format!(
         "{KIDS_HEADER}\nB1,tmall,member,   ,广东,guangzhou,tee,false,\n{}\n",
         kids_row("B2")
     );
-    let r = run_kids(&write_file(&dir, "blank.csv", text.as_bytes()));
+    let r = run_kids_on("blank.csv", text);
     assert_eq!(r.code, 3);
     let recs = csv_records(&r.stdout);
     assert_eq!(recs.len(), 2);
@@ -594,12 +545,11 @@ fn blank_required_field_is_one_invalid_record() {
 
 #[test]
 fn bool_field_with_maybe_is_one_invalid_record() {
-    let dir = tempfile::tempdir().unwrap();
     let text = format!(
         "{KIDS_HEADER}\n{}\nM2,tmall,member,100,广东,guangzhou,tee,maybe,\n",
         kids_row("M1")
     );
-    let r = run_kids(&write_file(&dir, "maybe.csv", text.as_bytes()));
+    let r = run_kids_on("maybe.csv", text);
     assert_eq!(r.code, 3);
     let recs = csv_records(&r.stdout);
     assert_eq!(recs.len(), 2);
@@ -613,9 +563,8 @@ fn bool_field_with_maybe_is_one_invalid_record() {
 
 #[test]
 fn every_problem_of_an_order_is_reported_together() {
-    let dir = tempfile::tempdir().unwrap();
     let text = format!("{KIDS_HEADER}\nX1,ebay,member,abc,广东,guangzhou,tee,maybe,\n");
-    let r = run_kids(&write_file(&dir, "many.csv", text.as_bytes()));
+    let r = run_kids_on("many.csv", text);
     let recs = csv_records(&r.stdout);
     let error = assert_invalid(&recs[0]);
     for part in [
@@ -629,13 +578,12 @@ fn every_problem_of_an_order_is_reported_together() {
 
 #[test]
 fn line_numbers_count_the_lines_of_multi_line_fields() {
-    let dir = tempfile::tempdir().unwrap();
     // The first order's note spans lines 2-4, so the bad order starts on line 5.
     let text = format!(
         "{KIDS_HEADER}\nL1,tmall,member,100,广东,guangzhou,tee,false,\"one\ntwo\nthree\"\n\
          L2,tmall,member,\"12,00x\",广东,guangzhou,tee,false,\n"
     );
-    let r = run_kids(&write_file(&dir, "multiline.csv", text.as_bytes()));
+    let r = run_kids_on("multiline.csv", text);
     let recs = csv_records(&r.stdout);
     assert_eq!(recs.len(), 2);
     assert_valid(&recs[0]);
@@ -647,13 +595,12 @@ fn line_numbers_count_the_lines_of_multi_line_fields() {
 
 #[test]
 fn jsonl_with_a_broken_line_and_a_non_object_line() {
-    let dir = tempfile::tempdir().unwrap();
     let text = format!(
         "{}\n{{\"order_id\": \"J2\", broken\n[1,2]\n\n{}\n",
         kids_json("J1"),
         kids_json("J4")
     );
-    let r = run_kids(&write_file(&dir, "orders.jsonl", text.as_bytes()));
+    let r = run_kids_on("orders.jsonl", text);
     assert_eq!(r.code, 3, "{}", r.stderr);
     let recs = csv_records(&r.stdout);
     assert_eq!(recs.len(), 4, "four orders (the blank line is not one)");
@@ -669,10 +616,9 @@ fn jsonl_with_a_broken_line_and_a_non_object_line() {
 
 #[test]
 fn jsonl_with_a_bad_value_names_line_field_and_value() {
-    let dir = tempfile::tempdir().unwrap();
     let bad = kids_json("J2").replace(r#""amount":"100""#, r#""amount":"12,00x""#);
     let text = format!("{}\n{bad}\n", kids_json("J1"));
-    let r = run_kids(&write_file(&dir, "orders.jsonl", text.as_bytes()));
+    let r = run_kids_on("orders.jsonl", text);
     let recs = csv_records(&r.stdout);
     assert_eq!(recs.len(), 2);
     assert_eq!(recs[1]["order_id"], "J2");
@@ -684,13 +630,12 @@ fn jsonl_with_a_bad_value_names_line_field_and_value() {
 
 #[test]
 fn json_array_with_a_garbage_element_costs_only_that_order() {
-    let dir = tempfile::tempdir().unwrap();
     let text = format!(
         "[\n  {},\n  garbage,\n  {}\n]\n",
         kids_json("A1"),
         kids_json("A3")
     );
-    let r = run_kids(&write_file(&dir, "orders.json", text.as_bytes()));
+    let r = run_kids_on("orders.json", text);
     assert_eq!(r.code, 3, "{}", r.stderr);
     let recs = csv_records(&r.stdout);
     assert_eq!(recs.len(), 3, "{}", r.stdout);
@@ -704,16 +649,15 @@ fn json_array_with_a_garbage_element_costs_only_that_order() {
 
 #[test]
 fn json_object_wrapping_the_array_is_read() {
-    let dir = tempfile::tempdir().unwrap();
     let text = format!(
         "{{\"exported\": \"2026-11-11\", \"meta\": {{\"pages\": [1, 2]}},\n \"orders\": [\n  {},\n  {}\n ]\n}}\n",
         kids_json("W1"),
         kids_json("W2").replace(r#""channel":"tmall""#, r#""channel":"store""#)
     );
-    let r = run_kids(&write_file(&dir, "export.json", text.as_bytes()));
+    let r = run_kids_on("export.json", text);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let recs = csv_records(&r.stdout);
-    let keys: Vec<&str> = recs.iter().map(|r| r["order_id"].as_str()).collect();
+    let keys = order_ids(&recs);
     assert_eq!(keys, ["W1", "W2"]);
     assert_eq!(recs[0]["route"], "guangzhou-dc");
     assert_eq!(recs[1]["route"], "store-pickup");
@@ -721,9 +665,7 @@ fn json_object_wrapping_the_array_is_read() {
 
 #[test]
 fn json_that_is_not_an_array_of_orders_exits_2() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = write_file(&dir, "scalar.json", b"42\n");
-    let r = run_kids(&input);
+    let r = run_kids_on("scalar.json", b"42\n");
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
         r.stderr.contains("is not a JSON array of orders"),
@@ -754,10 +696,8 @@ fn semicolon_and_tab_separated_exports_are_read() {
         for rec in rdr.records() {
             w.write_record(&rec.unwrap()).unwrap();
         }
-        let input = write_file(&dir, name, &w.into_inner().unwrap());
-        let mut args = vec!["run", KIDS, "--input", &input];
-        args.extend(extra);
-        let r = routebook(&args);
+        let input = write_file(&dir, name, w.into_inner().unwrap());
+        let r = run_kids_with(&input, &extra);
         assert_eq!(r.code, 0, "{name}: {}", r.stderr);
         assert_eq!(r.stdout, comma.stdout, "{name} decides like the comma CSV");
     }
@@ -768,7 +708,7 @@ fn semicolon_and_tab_separated_exports_are_read() {
 #[test]
 fn summary_prints_counts_to_stderr() {
     let plain = run_kids(DAMAGED);
-    let r = routebook(&["run", KIDS, "--input", DAMAGED, "--summary"]);
+    let r = run_kids_with(DAMAGED, &["--summary"]);
     assert_eq!(r.code, 3);
     assert_eq!(r.stdout, plain.stdout, "--summary leaves the records alone");
     let lines: Vec<&str> = r.stderr.lines().map(str::trim_end).collect();
@@ -799,7 +739,7 @@ fn summary_prints_counts_to_stderr() {
 
 #[test]
 fn summary_of_a_clean_run() {
-    let r = routebook(&["run", KIDS, "--input", KIDS_CSV, "--summary"]);
+    let r = run_kids_with(KIDS_CSV, &["--summary"]);
     assert_eq!(r.code, 0);
     assert!(
         r.stderr.contains("20 orders: 20 decided, 0 invalid"),
@@ -811,7 +751,7 @@ fn summary_of_a_clean_run() {
 
 #[test]
 fn explain_adds_an_explain_column_to_csv() {
-    let r = routebook(&["run", KIDS, "--input", DAMAGED, "--explain"]);
+    let r = run_kids_with(DAMAGED, &["--explain"]);
     assert_eq!(r.code, 3);
     let header = csv_header(&r.stdout);
     let error = header.iter().position(|h| h == "error").unwrap();
@@ -843,15 +783,7 @@ fn explain_adds_an_explain_column_to_csv() {
 
 #[test]
 fn explain_adds_an_explain_array_to_jsonl() {
-    let r = routebook(&[
-        "run",
-        KIDS,
-        "--input",
-        DAMAGED,
-        "--explain",
-        "--format",
-        "jsonl",
-    ]);
+    let r = run_kids_with(DAMAGED, &["--explain", "--format", "jsonl"]);
     let recs = jsonl_records(&r.stdout);
     assert_eq!(recs.len(), 10);
     let e = recs[4]["explain"].as_array().expect("explain is an array");
@@ -869,7 +801,7 @@ fn explain_adds_an_explain_array_to_jsonl() {
     assert_eq!(e[1]["matched"], false);
     assert_eq!(e[1]["tests"][0]["result"], false);
     assert_eq!(recs[1]["explain"], serde_json::json!([]), "invalid order");
-    let plain = routebook(&["run", KIDS, "--input", KIDS_CSV, "--format", "jsonl"]);
+    let plain = run_kids_with(KIDS_CSV, &["--format", "jsonl"]);
     assert!(
         !plain.stdout.contains("\"explain\""),
         "no explain key without --explain"
@@ -1126,17 +1058,16 @@ fn regression_explain_help_example_runs() {
 /// A stray `]` used to end the run silently, losing the orders after it.
 #[test]
 fn regression_json_array_closed_early_keeps_every_order() {
-    let dir = tempfile::tempdir().unwrap();
     let text = format!(
         "[{}, ], {}, {}]\n",
         kids_json("A1"),
         kids_json("A2"),
         kids_json("A3")
     );
-    let r = run_kids(&write_file(&dir, "orders.json", text.as_bytes()));
+    let r = run_kids_on("orders.json", text);
     assert_eq!(r.code, 3, "{}", r.stderr);
     let recs = csv_records(&r.stdout);
-    let keys: Vec<&str> = recs.iter().map(|r| r["order_id"].as_str()).collect();
+    let keys = order_ids(&recs);
     assert_eq!(keys, ["A1", "A2", "A3"]);
     assert_valid(&recs[0]);
     for rec in &recs[1..] {
@@ -1152,17 +1083,16 @@ fn regression_json_array_closed_early_keeps_every_order() {
 /// Orders after the closing `]` of a JSON array used to be ignored.
 #[test]
 fn regression_json_array_trailing_orders_are_reported() {
-    let dir = tempfile::tempdir().unwrap();
     let text = format!(
         "[{}, {}]\n{}\n",
         kids_json("A1"),
         kids_json("A2"),
         kids_json("A3")
     );
-    let r = run_kids(&write_file(&dir, "orders.json", text.as_bytes()));
+    let r = run_kids_on("orders.json", text);
     assert_eq!(r.code, 3, "{}", r.stderr);
     let recs = csv_records(&r.stdout);
-    let keys: Vec<&str> = recs.iter().map(|r| r["order_id"].as_str()).collect();
+    let keys = order_ids(&recs);
     assert_eq!(keys, ["A1", "A2", "A3"]);
     assert_valid(&recs[0]);
     assert_valid(&recs[1]);
@@ -1176,16 +1106,15 @@ fn regression_json_array_trailing_orders_are_reported() {
 /// An unterminated quote used to swallow every later row into one field.
 #[test]
 fn regression_csv_unterminated_quote_costs_only_its_row() {
-    let dir = tempfile::tempdir().unwrap();
     let text = format!(
         "{KIDS_HEADER}\nQ1,tmall,member,100,广东,guangzhou,tee,false,\"unterminated\n{}\n{}\n",
         kids_row("Q2"),
         kids_row("Q3")
     );
-    let r = run_kids(&write_file(&dir, "quote.csv", text.as_bytes()));
+    let r = run_kids_on("quote.csv", text);
     assert_eq!(r.code, 3, "{}", r.stderr);
     let recs = csv_records(&r.stdout);
-    let keys: Vec<&str> = recs.iter().map(|r| r["order_id"].as_str()).collect();
+    let keys = order_ids(&recs);
     assert_eq!(keys, ["Q1", "Q2", "Q3"]);
     assert!(
         recs[0]["error"].starts_with("line 2: a quote that is never closed"),
@@ -1212,7 +1141,7 @@ fn regression_single_row_single_column_csv_keeps_its_order() {
         ("b.csv", "id\nA"),
         ("c.csv", "id\r\nA\r\n"),
     ] {
-        let input = write_file(&dir, name, text.as_bytes());
+        let input = write_file(&dir, name, text);
         let r = routebook(&["run", &rules, "--input", &input]);
         assert_eq!(r.code, 0, "{name}: {}", r.stderr);
         assert_eq!(r.stdout, "id,d,d_rules,error\nA,a,r,\n", "{name}");

@@ -5,45 +5,34 @@
 //! order for ties) before the snapshot was accepted. A snapshot change is a change of
 //! decisions on real orders and needs the same review.
 
+mod common;
+
 use serde_json::Value;
-use std::path::Path;
+
+use common::{crate_file, routebook};
 
 const RULE_SETS: [&str; 3] = ["kids-apparel", "crossborder-pets", "home-furnishing"];
-
-/// Runs `routebook` from the crate root; returns (stdout, stderr, exit code).
-fn routebook(args: &[&str]) -> (String, String, i32) {
-    let out = assert_cmd::Command::cargo_bin("routebook")
-        .expect("the routebook binary is built")
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the routebook binary runs");
-    (
-        String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-        out.status.code().expect("routebook exited normally"),
-    )
-}
 
 /// `run` over one of the examples; asserts a clean run and returns the records.
 fn run_clean(name: &str, input_ext: &str, format: &str) -> String {
     let rules = format!("rules/{name}.rules");
     let input = format!("examples/{name}.{input_ext}");
-    let (stdout, stderr, code) = routebook(&["run", &rules, "--input", &input, "--format", format]);
-    assert_eq!(code, 0, "run {rules} --input {input}: stderr:\n{stderr}");
-    assert_eq!(stderr, "", "a clean run prints nothing on stderr");
-    stdout
+    let r = routebook(&["run", &rules, "--input", &input, "--format", format]);
+    assert_eq!(
+        r.code, 0,
+        "run {rules} --input {input}: stderr:\n{}",
+        r.stderr
+    );
+    assert_eq!(r.stderr, "", "a clean run prints nothing on stderr");
+    r.stdout
 }
 
 fn csv_snapshot(name: &str) {
     let out = run_clean(name, "csv", "csv");
-    let input_rows = csv::Reader::from_path(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("examples/{name}.csv")),
-    )
-    .expect("example is readable")
-    .records()
-    .count();
+    let input_rows = csv::Reader::from_path(crate_file(&format!("examples/{name}.csv")))
+        .expect("example is readable")
+        .records()
+        .count();
     assert_eq!(
         out.lines().count(),
         input_rows + 1,
@@ -154,10 +143,10 @@ fn highest_ties_report_the_first_rule_in_file_order() {
 
 #[test]
 fn kids_apparel_compiled_tree() {
-    let (tree, stderr, code) =
-        routebook(&["compile", "rules/kids-apparel.rules", "--emit", "tree"]);
-    assert_eq!(code, 0, "stderr:\n{stderr}");
-    let (again, _, _) = routebook(&["compile", "rules/kids-apparel.rules", "--emit", "tree"]);
+    let r = routebook(&["compile", "rules/kids-apparel.rules", "--emit", "tree"]);
+    assert_eq!(r.code, 0, "stderr:\n{}", r.stderr);
+    let tree = r.stdout;
+    let again = routebook(&["compile", "rules/kids-apparel.rules", "--emit", "tree"]).stdout;
     assert_eq!(tree, again, "compiling twice gives the same tree");
     assert!(
         tree.starts_with("# 13 rules over 9 fields:"),
@@ -169,16 +158,19 @@ fn kids_apparel_compiled_tree() {
 
 #[test]
 fn damaged_kids_apparel_records_and_exit_code() {
-    let (stdout, stderr, code) = routebook(&[
+    let r = routebook(&[
         "run",
         "rules/kids-apparel.rules",
         "--input",
         "examples/kids-apparel-damaged.csv",
     ]);
-    assert_eq!(code, 3, "bad input in some orders exits 3");
-    assert_eq!(stdout.lines().count(), 11, "header and all 10 orders");
+    assert_eq!(r.code, 3, "bad input in some orders exits 3");
+    assert_eq!(r.stdout.lines().count(), 11, "header and all 10 orders");
     insta::assert_snapshot!(
         "kids-apparel-damaged",
-        format!("exit code: {code}\n--- stderr\n{stderr}--- stdout\n{stdout}")
+        format!(
+            "exit code: {}\n--- stderr\n{}--- stdout\n{}",
+            r.code, r.stderr, r.stdout
+        )
     );
 }

@@ -5,31 +5,12 @@
 //! snapshot of its rendered diagnostics is reviewed by hand against that line, and
 //! `planted_line_is_pointed_at` checks mechanically that some error starts on line N.
 
-use std::path::Path;
-use std::sync::{Mutex, MutexGuard};
+mod common;
 
 use routebook::diag::{Diag, render};
 use routebook::source::Source;
 
-/// insta's `glob!` keeps its failure count on one process-wide stack, so two globs
-/// running at once in parallel tests mix up their results (a snapshot failure in one
-/// test is reported by another). Every test that globs holds this lock.
-static GLOB: Mutex<()> = Mutex::new(());
-
-fn glob_lock() -> MutexGuard<'static, ()> {
-    GLOB.lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-fn read(path: &Path) -> Source {
-    let text = std::fs::read_to_string(path).expect("fixture is readable UTF-8");
-    let name = path
-        .file_name()
-        .expect("a file")
-        .to_string_lossy()
-        .into_owned();
-    Source::new(name, text)
-}
+use common::{crate_file, glob_lock, read_source};
 
 fn errors_of(src: &Source) -> Vec<Diag> {
     match routebook::load(src) {
@@ -71,7 +52,7 @@ fn planted_lines(src: &Source) -> Vec<usize> {
 fn check_fixtures() {
     let _lock = glob_lock();
     insta::glob!("fixtures/check/*.rules", |path| {
-        let src = read(path);
+        let src = read_source(path);
         let errs = errors_of(&src);
         insta::assert_snapshot!(rendered(&src, &errs));
     });
@@ -82,7 +63,7 @@ fn planted_line_is_pointed_at() {
     let _lock = glob_lock();
     let mut failures = Vec::new();
     insta::glob!("fixtures/check/*.rules", |path| {
-        let src = read(path);
+        let src = read_source(path);
         let errs = errors_of(&src);
         let lines: Vec<usize> = errs.iter().map(|d| src.line_col(d.span.start).0).collect();
         for want in planted_lines(&src) {
@@ -105,7 +86,7 @@ fn planted_line_is_pointed_at() {
 fn check_fixtures_report_only_errors_with_a_label() {
     let _lock = glob_lock();
     insta::glob!("fixtures/check/*.rules", |path| {
-        let src = read(path);
+        let src = read_source(path);
         for d in errors_of(&src) {
             assert_eq!(
                 d.level,
@@ -127,7 +108,7 @@ fn check_fixtures_report_only_errors_with_a_label() {
 fn valid_fixtures_load() {
     let _lock = glob_lock();
     insta::glob!("fixtures/valid/*.rules", |path| {
-        let src = read(path);
+        let src = read_source(path);
         if let Err(errs) = routebook::load(&src) {
             panic!("{} should load:\n{}", src.name(), rendered(&src, &errs));
         }
@@ -138,7 +119,7 @@ fn valid_fixtures_load() {
 fn shipped_rule_sets_load() {
     let _lock = glob_lock();
     insta::glob!("../rules", "*.rules", |path| {
-        let src = read(path);
+        let src = read_source(path);
         if let Err(errs) = routebook::load(&src) {
             panic!("{} should load:\n{}", src.name(), rendered(&src, &errs));
         }
@@ -146,9 +127,8 @@ fn shipped_rule_sets_load() {
 }
 
 fn five_errors() -> (Source, Vec<Diag>) {
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check/41-five-errors.rules");
-    let src = read(&path);
+    let path = crate_file("tests/fixtures/check/41-five-errors.rules");
+    let src = read_source(&path);
     let errs = errors_of(&src);
     (src, errs)
 }

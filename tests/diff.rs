@@ -3,41 +3,17 @@
 //! version reads; `--output` JSON Lines; `--format json`; `--fail-on-change`; git
 //! revisions; and the exit codes.
 
-use std::path::Path;
+mod common;
 
 use serde_json::Value;
+
+use common::{crate_file, routebook, routebook_in, without_tmp, write_file};
 
 const KIDS: &str = "rules/kids-apparel.rules";
 const KIDS_CSV: &str = "examples/kids-apparel.csv";
 
-#[derive(Debug)]
-struct Run {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
-
-fn routebook_in(cwd: &Path, args: &[&str]) -> Run {
-    let out = assert_cmd::Command::cargo_bin("routebook")
-        .expect("the binary is built")
-        .args(args)
-        .current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs");
-    Run {
-        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-        code: out.status.code().expect("exited normally"),
-    }
-}
-
-fn routebook(args: &[&str]) -> Run {
-    routebook_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
-}
-
 fn kids_rules() -> String {
-    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(KIDS)).expect("readable")
+    std::fs::read_to_string(crate_file(KIDS)).expect("readable")
 }
 
 /// Writes kids-apparel.rules with `edits` (from → to) applied; each must apply.
@@ -47,13 +23,17 @@ fn kids_variant(dir: &tempfile::TempDir, name: &str, edits: &[(&str, &str)]) -> 
         assert!(text.contains(from), "edit `{from}` applies");
         text = text.replacen(from, to, 1);
     }
-    let path = dir.path().join(name);
-    std::fs::write(&path, text).expect("writable");
-    path.to_str().expect("UTF-8 path").to_string()
+    write_file(dir, name, text)
 }
 
-fn without_tmp(text: &str, dir: &tempfile::TempDir) -> String {
-    text.replace(dir.path().to_str().expect("UTF-8 path"), "[TMP]")
+/// The entry of decision `name` in a `--format json` report.
+fn decision<'a>(doc: &'a Value, name: &str) -> &'a Value {
+    doc["decisions"]
+        .as_array()
+        .expect("decisions")
+        .iter()
+        .find(|d| d["name"] == name)
+        .expect(name)
 }
 
 /// The approval threshold lowered from 2000 to 1000: orders between move up.
@@ -115,12 +95,7 @@ fn json_report_and_per_order_changes() {
     assert_eq!(doc["changed"], 3);
     assert_eq!(doc["old"]["version"], "2026.11.1");
     assert_eq!(doc["new"]["version"], "2026.11.2");
-    let approval = doc["decisions"]
-        .as_array()
-        .expect("decisions")
-        .iter()
-        .find(|d| d["name"] == "approval")
-        .expect("approval");
+    let approval = decision(&doc, "approval");
     assert_eq!(approval["changed"], 3);
     let t = &approval["transitions"][0];
     assert_eq!(t["from"], "auto");
@@ -167,12 +142,7 @@ fn orders_that_turn_invalid_and_added_decisions_are_reported() {
     assert_eq!(validity["from"], "valid");
     assert_eq!(validity["to"], "invalid");
     assert_eq!(validity["orders"], 3, "the store orders have no region");
-    let gift = doc["decisions"]
-        .as_array()
-        .expect("decisions")
-        .iter()
-        .find(|d| d["name"] == "gift")
-        .expect("gift");
+    let gift = decision(&doc, "gift");
     assert_eq!(gift["status"], "added");
     assert_eq!(gift["changed"], 17, "every order still valid");
     // and back again: the decision is removed, the orders turn valid
@@ -205,12 +175,7 @@ fn a_field_only_one_version_reads_is_read_in_the_same_pass() {
         let r = routebook(&["diff", &old, KIDS, "--input", input, "--format", "json"]);
         assert_eq!(r.code, 0, "{input}: {}", r.stderr);
         let doc: Value = serde_json::from_str(&r.stdout).expect("JSON report");
-        let flags = doc["decisions"]
-            .as_array()
-            .expect("decisions")
-            .iter()
-            .find(|d| d["name"] == "flags")
-            .expect("flags");
+        let flags = decision(&doc, "flags");
         assert_eq!(flags["changed"], 4, "{input}: {flags}");
         assert_eq!(doc["changed"], 4, "{input}");
     }
@@ -231,16 +196,12 @@ fn a_git_revision_of_the_rule_file_is_read_with_git_show() {
         assert!(ok, "git {args:?}");
     };
     git(&["init", "-q"]);
-    std::fs::write(dir.path().join("kids.rules"), kids_rules()).expect("writable");
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join(KIDS_CSV),
-        dir.path().join("orders.csv"),
-    )
-    .expect("copied");
+    write_file(&dir, "kids.rules", kids_rules());
+    std::fs::copy(crate_file(KIDS_CSV), dir.path().join("orders.csv")).expect("copied");
     git(&["add", "kids.rules"]);
     git(&["commit", "-q", "-m", "rules"]);
     let changed = kids_rules().replace("amount > 2000 and", "amount > 1000 and");
-    std::fs::write(dir.path().join("kids.rules"), changed).expect("writable");
+    write_file(&dir, "kids.rules", changed);
     let r = routebook_in(
         dir.path(),
         &[
@@ -251,6 +212,7 @@ fn a_git_revision_of_the_rule_file_is_read_with_git_show() {
             "orders.csv",
             "--fail-on-change",
         ],
+        b"",
     );
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     assert!(r.stdout.contains("old: HEAD:kids.rules"), "{}", r.stdout);
@@ -268,6 +230,7 @@ fn a_git_revision_of_the_rule_file_is_read_with_git_show() {
             "--input",
             "orders.csv",
         ],
+        b"",
     );
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("HEAD:nope.rules"), "{}", r.stderr);

@@ -3,33 +3,15 @@
 //! hand-written file (snapshot), on small cases, and on random rule files with random
 //! layout and comments.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 
 use proptest::prelude::*;
 use routebook::fmt::{comments, format};
-use routebook::source::Span;
-use routebook::syntax::ast::{File, Header, Item, RuleDef};
 use routebook::syntax::parse;
 
-/// Clears the plain `Span` fields (headers and rules), which take part in equality.
-fn unspanned(file: File) -> File {
-    let items = file
-        .items
-        .into_iter()
-        .map(|item| match item {
-            Item::Header(h) => Item::Header(Header {
-                span: Span::default(),
-                ..h
-            }),
-            Item::Rule(r) => Item::Rule(RuleDef {
-                span: Span::default(),
-                ..r
-            }),
-            other => other,
-        })
-        .collect();
-    File { items }
-}
+use common::{crate_file, path_str, routebook, routebook_with_stdin, unspanned_file, write_file};
 
 fn comment_texts(text: &str) -> Vec<String> {
     comments::scan(text).into_iter().map(|c| c.text).collect()
@@ -45,8 +27,8 @@ fn check_properties(name: &str, text: &str) -> Result<String, String> {
             "{name}: not idempotent\n--- once\n{once}\n--- twice\n{twice}"
         ));
     }
-    let before = unspanned(parse(text).map_err(|e| format!("{name}: {e:?}"))?);
-    let after = unspanned(parse(&once).map_err(|e| format!("{name}: {e:?}"))?);
+    let before = unspanned_file(parse(text).map_err(|e| format!("{name}: {e:?}"))?);
+    let after = unspanned_file(parse(&once).map_err(|e| format!("{name}: {e:?}"))?);
     if before != after {
         return Err(format!(
             "{name}: the syntax tree changed\n{text}\n---\n{once}"
@@ -63,7 +45,7 @@ fn check_properties(name: &str, text: &str) -> Result<String, String> {
 }
 
 fn rule_files(dir: &str) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let dir = crate_file(dir);
     let mut out: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("folder exists")
         .filter_map(Result::ok)
@@ -94,10 +76,8 @@ fn every_rule_file_in_the_repository_keeps_its_tree_and_comments() {
 
 #[test]
 fn a_messy_file_gets_the_canonical_layout() {
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fmt/messy.rules"),
-    )
-    .expect("readable");
+    let text =
+        std::fs::read_to_string(crate_file("tests/fixtures/fmt/messy.rules")).expect("readable");
     insta::assert_snapshot!(format(&text).expect("formats"));
 }
 
@@ -313,33 +293,11 @@ proptest! {
 
 // ---------------------------------------------------------------- the binary
 
-struct Run {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
-
-fn routebook(args: &[&str], stdin: &str) -> Run {
-    let out = assert_cmd::Command::cargo_bin("routebook")
-        .expect("the binary is built")
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .write_stdin(stdin.as_bytes().to_vec())
-        .output()
-        .expect("the binary runs");
-    Run {
-        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-        code: out.status.code().expect("exited normally"),
-    }
-}
-
 const MESSY: &str = "rule r when a>1 then d \"v\"  # done\n";
 
 #[test]
 fn fmt_dash_reads_stdin_and_writes_stdout() {
-    let r = routebook(&["fmt", "-"], MESSY);
+    let r = routebook_with_stdin(&["fmt", "-"], MESSY.as_bytes());
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stdout, "rule r\n  when a > 1\n  then d \"v\"  # done\n");
 }
@@ -347,37 +305,34 @@ fn fmt_dash_reads_stdin_and_writes_stdout() {
 #[test]
 fn fmt_check_lists_files_that_would_change_and_changes_nothing() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let messy = dir.path().join("messy.rules");
-    let tidy = dir.path().join("tidy.rules");
-    std::fs::write(&messy, MESSY).expect("writable");
-    std::fs::write(&tidy, format(MESSY).expect("formats")).expect("writable");
-    let dir_s = dir.path().to_str().expect("UTF-8 path");
-    let r = routebook(&["fmt", "--check", dir_s], "");
+    let messy = write_file(&dir, "messy.rules", MESSY);
+    write_file(&dir, "tidy.rules", format(MESSY).expect("formats"));
+    let dir_s = path_str(dir.path());
+    let r = routebook(&["fmt", "--check", dir_s]);
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert_eq!(r.stdout.trim(), messy.to_str().expect("UTF-8 path"));
+    assert_eq!(r.stdout.trim(), messy);
     assert_eq!(std::fs::read_to_string(&messy).expect("readable"), MESSY);
     // formatting in place, then --check passes
-    let r = routebook(&["fmt", dir_s], "");
+    let r = routebook(&["fmt", dir_s]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         r.stderr.contains("formatted 2 files: 1 changed"),
         "{}",
         r.stderr
     );
-    let r = routebook(&["fmt", "--check", dir_s], "");
+    let r = routebook(&["fmt", "--check", dir_s]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert_eq!(r.stdout, "");
     // stdin with --check
-    let r = routebook(&["fmt", "--check", "-"], MESSY);
+    let r = routebook_with_stdin(&["fmt", "--check", "-"], MESSY.as_bytes());
     assert_eq!((r.code, r.stdout.trim()), (1, "<stdin>"));
 }
 
 #[test]
 fn fmt_reports_a_syntax_error_like_check_and_leaves_the_file_alone() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let broken = dir.path().join("broken.rules");
-    std::fs::write(&broken, "rule r when then d \"v\"\n").expect("writable");
-    let r = routebook(&["fmt", broken.to_str().expect("UTF-8 path")], "");
+    let broken = write_file(&dir, "broken.rules", "rule r when then d \"v\"\n");
+    let r = routebook(&["fmt", &broken]);
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("broken.rules:1"), "{}", r.stderr);
     assert!(r.stderr.contains("not formatted"), "{}", r.stderr);
@@ -389,7 +344,7 @@ fn fmt_reports_a_syntax_error_like_check_and_leaves_the_file_alone() {
 
 #[test]
 fn fmt_of_a_missing_file_exits_2() {
-    let r = routebook(&["fmt", "no/such.rules"], "");
+    let r = routebook(&["fmt", "no/such.rules"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("no/such.rules"), "{}", r.stderr);
 }

@@ -3,6 +3,8 @@
 //! Expected trees are built with `Span::default()`; `Spanned` equality ignores spans, so
 //! only the shape is compared. A few tests at the end check spans on purpose.
 
+mod common;
+
 use std::str::FromStr;
 
 use routebook::source::Span;
@@ -13,6 +15,8 @@ use routebook::syntax::ast::{
 };
 use routebook::syntax::parse;
 use rust_decimal::Decimal;
+
+use common::unspanned_item;
 
 // ---------------------------------------------------------------- builders
 
@@ -152,27 +156,12 @@ macro_rules! cond_case {
     )*};
 }
 
-/// Clears the plain `Span` fields (headers and rules), which take part in equality.
-fn unspanned(item: Item) -> Item {
-    match item {
-        Item::Header(h) => Item::Header(Header {
-            span: Span::default(),
-            ..h
-        }),
-        Item::Rule(r) => Item::Rule(RuleDef {
-            span: Span::default(),
-            ..r
-        }),
-        other => other,
-    }
-}
-
 /// A whole file of one item parses to the expected item.
 macro_rules! item_case {
     ($($name:ident: $src:expr => $want:expr;)*) => {$(
         #[test]
         fn $name() {
-            assert_eq!(unspanned(only_item($src)), $want, "item {:?}", $src);
+            assert_eq!(unspanned_item(only_item($src)), $want, "item {:?}", $src);
         }
     )*};
 }

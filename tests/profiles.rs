@@ -1,10 +1,13 @@
 //! Profiles: reading exports the way platforms write them, and bad input through a
 //! profile costing only its own order, with line, field, value and reason.
 
-use std::io::Write;
+mod common;
+
 use std::path::Path;
 
 use proptest::prelude::*;
+
+use common::{routebook, write_file};
 use routebook::input::{RawOrder, field_specs, typing::typed};
 use routebook::profile::{self, Profile, is_tags};
 use routebook::source::Source;
@@ -48,11 +51,8 @@ fn read(profile_yaml: &str, file: &str, export: &[u8]) -> Vec<String> {
     let set = routebook::load(&Source::new("t.rules", RULES)).expect("the rules check");
     let profile = Profile::parse(profile_yaml, "test.yaml", "test").expect("the profile reads");
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let path = dir.path().join(file);
-    std::fs::File::create(&path)
-        .and_then(|mut f| f.write_all(export))
-        .expect("the export is written");
-    read_path(&set, profile, &path)
+    let path = write_file(&dir, file, export);
+    read_path(&set, profile, Path::new(&path))
 }
 
 fn read_path(set: &routebook::check::RuleSet, profile: Profile, path: &Path) -> Vec<String> {
@@ -283,40 +283,29 @@ proptest! {
     }
 }
 
-/// Runs the real binary from the crate root; (stdout, stderr, exit code).
-fn routebook(args: &[&str]) -> (String, String, i32) {
-    let out = assert_cmd::Command::cargo_bin("routebook")
-        .expect("the binary is built")
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs");
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-        out.status.code().expect("exited normally"),
-    )
-}
-
 #[test]
 fn profiles_lists_the_builtin_ones_and_shows_one() {
-    let (list, _, code) = routebook(&["profiles"]);
-    assert_eq!(code, 0);
+    let list = routebook(&["profiles"]);
+    assert_eq!(list.code, 0);
     for (name, _) in profile::BUILTIN {
         assert!(
-            list.lines().any(|l| l.starts_with(name)),
-            "{name} in {list}"
+            list.stdout.lines().any(|l| l.starts_with(name)),
+            "{name} in {}",
+            list.stdout
         );
     }
-    let (shown, _, code) = routebook(&["profiles", "show", "taobao"]);
+    let shown = routebook(&["profiles", "show", "taobao"]);
     assert_eq!(
-        (code, shown.as_str()),
+        (shown.code, shown.stdout.as_str()),
         (0, profile::builtin("taobao").unwrap())
     );
-    let (_, err, code) = routebook(&["profiles", "show", "ebay"]);
-    assert_eq!(code, 2);
-    assert!(err.contains("no built-in profile `ebay`"), "{err}");
+    let r = routebook(&["profiles", "show", "ebay"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("no built-in profile `ebay`"),
+        "{}",
+        r.stderr
+    );
 }
 
 /// A file of the wrong format: every order is invalid, and `--max-invalid` stops the run
@@ -324,40 +313,36 @@ fn profiles_lists_the_builtin_ones_and_shows_one() {
 #[test]
 fn max_invalid_stops_a_run_over_a_file_of_the_wrong_format() {
     let dir = tempfile::tempdir().unwrap();
-    let rules = dir.path().join("t.rules");
-    std::fs::write(&rules, RULES).unwrap();
-    let export = dir.path().join("o.csv");
+    let rules = write_file(&dir, "t.rules", RULES);
     let mut text = String::from("order_id,order_status,amount,sku_tags,order_tags\n");
     for i in 0..50 {
         text.push_str(&format!("{i},paid,x{i},A,\n"));
     }
-    std::fs::write(&export, text).unwrap();
+    let export = write_file(&dir, "o.csv", text);
     let out = dir.path().join("out.csv");
-    let args = |extra: &[&str]| -> Vec<String> {
-        let mut a: Vec<String> = [
-            "run",
-            rules.to_str().unwrap(),
-            "--input",
-            export.to_str().unwrap(),
-        ]
-        .map(String::from)
-        .to_vec();
-        a.extend(extra.iter().map(|s| s.to_string()));
-        a
+    let run = |extra: &[&str]| {
+        let mut args = vec!["run", &rules, "--input", &export];
+        args.extend_from_slice(extra);
+        routebook(&args)
     };
-    let stopped = args(&["--max-invalid", "10", "--output", out.to_str().unwrap()]);
-    let (_, err, code) = routebook(&stopped.iter().map(String::as_str).collect::<Vec<_>>());
-    assert_eq!(code, 2, "{err}");
-    assert!(err.contains("more than 10 orders have bad input"), "{err}");
+    let stopped = run(&["--max-invalid", "10", "--output", out.to_str().unwrap()]);
+    assert_eq!(stopped.code, 2, "{}", stopped.stderr);
     assert!(
-        err.contains("line 12"),
-        "the latest bad order is named: {err}"
+        stopped
+            .stderr
+            .contains("more than 10 orders have bad input"),
+        "{}",
+        stopped.stderr
+    );
+    assert!(
+        stopped.stderr.contains("line 12"),
+        "the latest bad order is named: {}",
+        stopped.stderr
     );
     assert!(!out.exists(), "a stopped run leaves no output file");
-    let enough = args(&["--max-invalid", "50"]);
-    let (records, _, code) = routebook(&enough.iter().map(String::as_str).collect::<Vec<_>>());
-    assert_eq!(code, 3);
-    assert_eq!(records.lines().count(), 51);
+    let enough = run(&["--max-invalid", "50"]);
+    assert_eq!(enough.code, 3);
+    assert_eq!(enough.stdout.lines().count(), 51);
 }
 
 /// Each built-in profile's sample export, in `examples/platforms/`.
@@ -373,7 +358,7 @@ const SAMPLES: &[(&str, &str)] = &[
 /// `run rules/storefront.rules` over a sample through its profile: the CSV records.
 fn decide_sample(profile: &str, file: &str) -> String {
     let input = format!("examples/platforms/{file}");
-    let (out, err, code) = routebook(&[
+    let r = routebook(&[
         "run",
         "rules/storefront.rules",
         "--input",
@@ -381,8 +366,8 @@ fn decide_sample(profile: &str, file: &str) -> String {
         "--profile",
         profile,
     ]);
-    assert_eq!(code, 0, "{profile}: {err}");
-    out
+    assert_eq!(r.code, 0, "{profile}: {}", r.stderr);
+    r.stdout
 }
 
 #[test]

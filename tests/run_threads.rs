@@ -2,29 +2,11 @@
 //! however the export falls into chunks: records stay in input order, bad input costs
 //! only its order, and every outcome is counted.
 
+mod common;
+
 use std::fmt::Write as _;
-use std::path::Path;
 
-struct Run {
-    stdout: Vec<u8>,
-    stderr: String,
-    code: i32,
-}
-
-fn routebook(args: &[&str]) -> Run {
-    let out = assert_cmd::Command::cargo_bin("routebook")
-        .expect("the routebook binary is built")
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the routebook binary runs");
-    Run {
-        stdout: out.stdout,
-        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-        code: out.status.code().expect("routebook exited normally"),
-    }
-}
+use common::{crate_file, routebook, routebook_bytes, write_file};
 
 /// An export of the pet-supply rules' fields long enough to fill many chunks, with
 /// quoted line breaks, doubled quotes, Chinese text, bad amounts, a row of the wrong
@@ -76,37 +58,28 @@ fn big_export(rows: usize) -> String {
 #[test]
 fn threads_and_chunks_change_no_byte_of_the_records() {
     let dir = tempfile::tempdir().unwrap();
-    let csv_path = dir.path().join("big.csv");
     // About 2 MB: a few chunks of 512 KB.
-    std::fs::write(&csv_path, big_export(20_000)).unwrap();
-    let csv = csv_path.to_str().unwrap();
+    let csv = write_file(&dir, "big.csv", big_export(20_000));
     let rules = "rules/crossborder-pets.rules";
     for format in ["csv", "jsonl", "json"] {
-        let one = routebook(&[
-            "run",
-            rules,
-            "--input",
-            csv,
-            "--format",
-            format,
-            "--summary",
-            "--threads",
-            "1",
-        ]);
-        assert_eq!(one.code, 3, "{}", one.stderr);
-        assert!(one.stderr.contains("20003 orders"), "{}", one.stderr);
-        for threads in ["2", "3", "8"] {
-            let many = routebook(&[
+        let run = |threads| {
+            routebook_bytes(&[
                 "run",
                 rules,
                 "--input",
-                csv,
+                &csv,
                 "--format",
                 format,
                 "--summary",
                 "--threads",
                 threads,
-            ]);
+            ])
+        };
+        let one = run("1");
+        assert_eq!(one.code, 3, "{}", one.stderr);
+        assert!(one.stderr.contains("20003 orders"), "{}", one.stderr);
+        for threads in ["2", "3", "8"] {
+            let many = run(threads);
             assert_eq!(many.code, one.code, "{format}, {threads} threads");
             assert_eq!(
                 many.stderr, one.stderr,
@@ -122,30 +95,26 @@ fn threads_and_chunks_change_no_byte_of_the_records() {
 
 #[test]
 fn examples_decide_alike_on_one_thread_and_many() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     for (rules, input) in [
         ("kids-apparel", "kids-apparel-damaged.csv"),
         ("kids-apparel", "kids-apparel.jsonl"),
         ("crossborder-pets", "crossborder-pets.csv"),
         ("home-furnishing", "home-furnishing.jsonl"),
     ] {
-        let rules = root.join(format!("rules/{rules}.rules"));
-        let input = root.join(format!("examples/{input}"));
-        let args = |t: &'static str| {
-            vec![
-                "run".to_string(),
-                rules.display().to_string(),
-                "--input".into(),
-                input.display().to_string(),
-                "--explain".into(),
-                "--summary".into(),
-                "--threads".into(),
-                t.into(),
-            ]
-        };
-        let run = |t| {
-            let a = args(t);
-            routebook(&a.iter().map(String::as_str).collect::<Vec<_>>())
+        let rules = crate_file(&format!("rules/{rules}.rules"));
+        let input = crate_file(&format!("examples/{input}"));
+        let (rules_arg, input_arg) = (rules.display().to_string(), input.display().to_string());
+        let run = |threads| {
+            routebook_bytes(&[
+                "run",
+                &rules_arg,
+                "--input",
+                &input_arg,
+                "--explain",
+                "--summary",
+                "--threads",
+                threads,
+            ])
         };
         let (one, two) = (run("1"), run("2"));
         assert_eq!(one.stdout, two.stdout, "{}", input.display());

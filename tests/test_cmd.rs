@@ -3,48 +3,15 @@
 //! `invalid: true`; set comparison for `all` decisions; the `rules:` key; `--coverage`;
 //! exit codes for broken case files and rule files.
 
+mod common;
+
 use std::path::Path;
 
 use serde_json::Value;
 
+use common::{path_str, routebook, routebook_with_stdin, without_tmp, write_file};
+
 const KIDS: &str = "rules/kids-apparel.rules";
-
-#[derive(Debug)]
-struct Run {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
-
-fn routebook_with_stdin(args: &[&str], stdin: &[u8]) -> Run {
-    let out = assert_cmd::Command::cargo_bin("routebook")
-        .expect("the binary is built")
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1")
-        .write_stdin(stdin.to_vec())
-        .output()
-        .expect("the binary runs");
-    Run {
-        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-        code: out.status.code().expect("exited normally"),
-    }
-}
-
-fn routebook(args: &[&str]) -> Run {
-    routebook_with_stdin(args, b"")
-}
-
-fn write_file(dir: &tempfile::TempDir, name: &str, text: &str) -> String {
-    let path = dir.path().join(name);
-    std::fs::write(&path, text).expect("temp file is writable");
-    path.to_str().expect("UTF-8 path").to_string()
-}
-
-fn without_tmp(text: &str, dir: &tempfile::TempDir) -> String {
-    text.replace(dir.path().to_str().expect("UTF-8 path"), "[TMP]")
-}
 
 /// The last line of a report: exactly `N passed, M failed`.
 fn summary(stdout: &str) -> &str {
@@ -95,7 +62,7 @@ fn a_failing_case_shows_expected_actual_line_and_fired_rules_and_exits_1() {
     let cases = write_file(
         &dir,
         "cases.yaml",
-        &format!(
+        format!(
             "cases:\n  - name: passes\n    order: {}\n    expect: {{route: guangzhou-dc}}\n\n  # wrong on purpose\n  - name: new buyer above 2000\n    order: {}\n    expect: {{route: shanghai-dc, approval: director-finance, flags: [urgent]}}\n",
             kids_order(""),
             kids_order(", customer_tier: new, amount: \"2500\"")
@@ -115,7 +82,7 @@ fn invalid_true_expects_bad_input_and_fails_on_a_good_order() {
     let cases = write_file(
         &dir,
         "cases.yaml",
-        &format!(
+        format!(
             "cases:\n  - name: bad amount\n    order: {}\n    expect: {{invalid: true}}\n  - name: good order\n    order: {}\n    expect: {{invalid: true}}\n  - name: bad order expected good\n    order: {}\n    expect: {{route: guangzhou-dc}}\n",
             kids_order(", amount: \"12,00x\"").replace("amount: \"100\", ", ""),
             kids_order(""),
@@ -152,7 +119,7 @@ fn all_decisions_compare_as_sets_and_empty_lists_expect_none() {
     let cases = write_file(
         &dir,
         "cases.yaml",
-        &format!(
+        format!(
             "cases:\n  - name: any order of flags\n    order: {order}\n    expect: {{flags: [vip-gift-card, notify-purchasing]}}\n  - name: none expected\n    order: {order}\n    expect: {{flags: []}}\n"
         ),
     );
@@ -173,7 +140,7 @@ fn typos_in_a_case_fail_it_with_a_suggestion() {
     let cases = write_file(
         &dir,
         "cases.yaml",
-        &format!(
+        format!(
             "cases:\n  - name: decision typo\n    order: {}\n    expect: {{rout: guangzhou-dc}}\n  - name: field typo\n    order: {{order_id: T2, ship_regoin: 广东}}\n    expect: {{}}\n",
             kids_order("")
         ),
@@ -212,7 +179,7 @@ fn the_rules_key_is_relative_to_the_case_file() {
     let cases = write_file(
         &dir,
         "my-cases.yaml",
-        &format!(
+        format!(
             "rules: sub/kids.rules\ncases:\n  - name: ok\n    order: {}\n    expect: {{route: guangzhou-dc}}\n",
             kids_order("")
         ),
@@ -229,7 +196,7 @@ fn coverage_as_json_names_the_rules_no_case_matches() {
     let cases = write_file(
         &dir,
         "cases.yaml",
-        &format!(
+        format!(
             "cases:\n  - name: one\n    order: {}\n    expect: {{route: guangzhou-dc}}\n",
             kids_order("")
         ),
@@ -297,12 +264,12 @@ fn a_folder_notes_its_rule_files_without_cases() {
     write_file(
         &dir,
         "kids.tests.yaml",
-        &format!(
+        format!(
             "cases:\n  - name: ok\n    order: {}\n    expect: {{route: guangzhou-dc}}\n",
             kids_order("")
         ),
     );
-    let r = routebook(&["test", dir.path().to_str().expect("UTF-8 path")]);
+    let r = routebook(&["test", path_str(dir.path())]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert_eq!(summary(&r.stdout), "1 passed, 0 failed");
     assert!(
