@@ -24,6 +24,7 @@ pub mod output;
 pub mod profile;
 pub mod source;
 pub mod syntax;
+pub mod time;
 
 use diag::Diag;
 use source::Source;

@@ -506,7 +506,8 @@ fn valid_order(set: &RuleSet, values: &[Owned]) -> Result<(), String> {
             (_, Owned::Missing) => f.optional,
             (FieldType::Text, Owned::Text(s)) => !s.is_empty() && s.trim() == s,
             (FieldType::OneOf(vs), Owned::Enum(i)) => (*i as usize) < vs.len(),
-            (FieldType::Decimal, Owned::Decimal(_)) | (FieldType::Bool, Owned::Bool(_)) => true,
+            (FieldType::Decimal | FieldType::DateTime, Owned::Decimal(_))
+            | (FieldType::Bool, Owned::Bool(_)) => true,
             (FieldType::Tags, Owned::Tags(t)) => {
                 !t.is_empty() && t.iter().all(|x| !x.is_empty() && x.trim() == x)
             }
@@ -515,6 +516,12 @@ fn valid_order(set: &RuleSet, values: &[Owned]) -> Result<(), String> {
         if !ok {
             return Err(format!("`{}` = {v:?} is not a valid value", f.name));
         }
+    }
+    // Derived fields (`hour of at0`) hold what typing would compute from the datetime.
+    let mut derived = values[..set.inputs().len()].to_vec();
+    common::rulegen::with_derived(set, &mut derived);
+    if derived != values {
+        return Err("a derived field disagrees with its datetime".into());
     }
     Ok(())
 }

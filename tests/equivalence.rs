@@ -15,11 +15,12 @@ use std::str::FromStr;
 
 use common::rulegen::{
     Owned, Slot, as_order, describe_order, describe_outcome, file, load, make_order, orders,
-    render_file,
+    render_file, with_derived,
 };
 use routebook::check::{FieldType, RuleSet};
 use routebook::compile::{Tree, compile, compile_with_budget};
 use routebook::decide::{Scratch, decide, reference};
+use routebook::time::{parse_instant, seconds};
 
 /// Checks every order against every tree; the first mismatch, fully described.
 fn mismatch(
@@ -244,7 +245,7 @@ fn shipped_rule_sets_decide_like_the_reference() {
         let set = load(&text);
         // A few values per field, taken from the file's own literals where it helps.
         let per_field: Vec<Vec<Owned>> = set
-            .fields
+            .inputs()
             .iter()
             .enumerate()
             .map(|(id, f)| {
@@ -263,6 +264,22 @@ fn shipped_rule_sets_decide_like_the_reference() {
                         vec![num("49.99"), num("2000"), num("2000.01"), num("10000.5")]
                     }
                     FieldType::Bool => vec![Owned::Bool(true), Owned::Bool(false)],
+                    // Either side of the file's dates and of its ages from "now".
+                    FieldType::DateTime => {
+                        let zone = &set.clock.zone;
+                        let now = seconds(set.clock.now);
+                        let mut at: Vec<Decimal> = time_literals(&text)
+                            .iter()
+                            .filter_map(|t| parse_instant(t, zone).ok())
+                            .map(seconds)
+                            .flat_map(|t| [t - Decimal::ONE, t, t + Decimal::ONE])
+                            .collect();
+                        for hours in [1, 48, 24 * 30] {
+                            let t = now - Decimal::from(hours * 3_600);
+                            at.extend([t - Decimal::ONE, t, t + Decimal::ONE]);
+                        }
+                        at.into_iter().map(Owned::Decimal).collect()
+                    }
                     FieldType::Tags => vec![
                         tags(&["liquid", "live-animal"]),
                         tags(&["presale", "fragile"]),
@@ -288,6 +305,10 @@ fn shipped_rule_sets_decide_like_the_reference() {
                     })
                     .collect()
             })
+            .map(|mut values| {
+                with_derived(&set, &mut values);
+                values
+            })
             .collect();
         let trees = [
             ("default budget", compile(&set)),
@@ -311,6 +332,13 @@ fn string_literals(text: &str) -> Vec<String> {
                 .collect::<Vec<_>>()
         })
         .collect()
+}
+
+/// Every date and time written in a rule file (`2026-11-11`, `2026-11-11T20:00+08:00`).
+fn time_literals(text: &str) -> Vec<String> {
+    let re = regex::Regex::new(r"\b\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:\d{2})?)?")
+        .expect("a valid regex");
+    re.find_iter(text).map(|m| m.as_str().to_string()).collect()
 }
 
 #[test]

@@ -11,7 +11,7 @@ use routebook::source::Span;
 use routebook::syntax::SyntaxError;
 use routebook::syntax::ast::{
     ActionExpr, CmpOp, CondExpr, DecisionDef, FieldDecl, File, Header, Item, ListDef, ListRef,
-    Literal, OpExpr, PolicyExpr, RuleDef, Spanned, TestExpr, TypeExpr,
+    Literal, OpExpr, PolicyExpr, RuleDef, Spanned, TestExpr, TimePart, TypeExpr,
 };
 use routebook::syntax::parse;
 use rust_decimal::Decimal;
@@ -58,6 +58,7 @@ fn named(x: &str) -> Spanned<ListRef> {
 
 fn bare(field: &str) -> Spanned<CondExpr> {
     sp(CondExpr::Test(TestExpr {
+        part: None,
         subject: s(field),
         op: None,
     }))
@@ -65,9 +66,27 @@ fn bare(field: &str) -> Spanned<CondExpr> {
 
 fn t(field: &str, op: OpExpr) -> Spanned<CondExpr> {
     sp(CondExpr::Test(TestExpr {
+        part: None,
         subject: s(field),
         op: Some(sp(op)),
     }))
+}
+
+/// A test on the local hour or weekday of a datetime field.
+fn of(part: TimePart, field: &str, op: OpExpr) -> Spanned<CondExpr> {
+    sp(CondExpr::Test(TestExpr {
+        part: Some(part),
+        subject: s(field),
+        op: Some(sp(op)),
+    }))
+}
+
+fn time(x: &str) -> Spanned<Literal> {
+    sp(Literal::Time(x.to_string()))
+}
+
+fn dur(x: &str) -> Spanned<Literal> {
+    sp(Literal::Duration(x.to_string()))
 }
 
 fn cmp(field: &str, op: CmpOp, l: Spanned<Literal>) -> Spanned<CondExpr> {
@@ -585,6 +604,7 @@ fn spans_of_names_and_literals() {
     let CondExpr::Test(TestExpr {
         subject,
         op: Some(op),
+        ..
     }) = &parts[0].node
     else {
         panic!("test")
@@ -640,6 +660,29 @@ fn regression_item_and_condition_spans_end_at_their_last_token() {
     assert_eq!(slice(text, r.when.span), "f");
 }
 
+// ---------------------------------------------------------------- time
+
+cond_case! {
+    time_before_date: "placed_at before 2026-11-11" => t("placed_at", OpExpr::Before(time("2026-11-11")));
+    time_after_minutes: "placed_at after 2026-11-11T20:00" =>
+        t("placed_at", OpExpr::After(time("2026-11-11T20:00")));
+    time_with_offset: "placed_at before 2026-11-11T20:00:00+08:00" =>
+        t("placed_at", OpExpr::Before(time("2026-11-11T20:00:00+08:00")));
+    time_in_utc: "placed_at after 2026-11-11T12:00Z" => t("placed_at", OpExpr::After(time("2026-11-11T12:00Z")));
+    time_between: "placed_at between 2026-11-01 and 2026-11-11T23:59:59" =>
+        t("placed_at", OpExpr::Between(time("2026-11-01"), time("2026-11-11T23:59:59")));
+    time_older_than: "paid_at older than 48h" => t("paid_at", OpExpr::OlderThan(dur("48h")));
+    time_within_compound: "paid_at within 1d12h" => t("paid_at", OpExpr::Within(dur("1d12h")));
+    time_within_minutes: "paid_at within 2m" => t("paid_at", OpExpr::Within(dur("2m")));
+    time_hour_of: "hour of placed_at between 0 and 6" =>
+        of(TimePart::Hour, "placed_at", OpExpr::Between(lit_n("0"), lit_n("6")));
+    time_weekday_of: r#"weekday of placed_at in ["sat", "sun"]"# =>
+        of(TimePart::Weekday, "placed_at", OpExpr::In(list(&["sat", "sun"])));
+    time_field_named_hour_is_a_field: "hour = 3" => cmp("hour", CmpOp::Eq, lit_n("3"));
+    time_field_named_after: "after is missing" => t("after", OpExpr::IsMissing);
+    time_missing: "placed_at is missing" => t("placed_at", OpExpr::IsMissing);
+}
+
 // ---------------------------------------------------------------- syntax errors
 
 err_case! {
@@ -669,6 +712,10 @@ err_case! {
     err_list_without_brackets: "list x = \"a\"" => ["list"];
     err_header_version_without_string: "ruleset \"x\" version 3" => ["quoted string"];
     err_header_unquoted_name: "ruleset pets" => ["quoted string"];
+    err_duration_with_word_unit: "rule r when paid_at older than 48hours then d \"v\"" => ["`48hours` is not a number", "durations like `48h`"];
+    err_older_without_than: "rule r when paid_at older 48h then d \"v\"" => ["`than`"];
+    err_hour_of_without_field: "rule r when hour of = 3 then d \"v\"" => ["name"];
+    err_date_with_short_month: "rule r when placed_at before 2026-1-11 then d \"v\"" => ["2026-1-11"];
 }
 
 // Where the missing piece is punctuation (`{`, `=`, `:`, `)`), the grammar's literal

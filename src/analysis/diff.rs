@@ -10,7 +10,9 @@ use std::collections::BTreeSet;
 use super::example::{self, Example};
 use super::same_values;
 use super::search::{Incomplete, Search};
-use crate::check::{Action, Cond, Decision, DecisionId, Policy, Rule, RuleId, RuleSet};
+use crate::check::{
+    Action, Cond, Decision, DecisionId, Derived, Field, Part, Policy, Rule, RuleId, RuleSet,
+};
 use crate::compile::formula::F;
 use crate::compile::lower::lower;
 use crate::decide::{Order, reference};
@@ -112,13 +114,36 @@ fn merge(old: &RuleSet, new: &RuleSet) -> Result<(RuleSet, Sides, Sides), DiffEr
     if ok != nk {
         return Err(DiffError::KeyChanged(ok.clone(), nk.clone()));
     }
-    let mut fields = old.fields.clone();
-    for f in &new.fields {
+    let mut fields = old.inputs().to_vec();
+    for f in new.inputs() {
         match fields.iter_mut().find(|x| x.name == f.name) {
             Some(x) if x.ty != f.ty => return Err(DiffError::FieldChanged(f.name.clone())),
             // Compare orders both sides accept: blank only where both allow it.
             Some(x) => x.optional &= f.optional,
             None => fields.push(f.clone()),
+        }
+    }
+    // Derived fields (`hour of placed_at`) follow the declared ones, pointing at the
+    // merged ids. A local hour or weekday means another thing in another zone.
+    let zone_moved = old.clock.zone != new.clock.zone;
+    for side in [old, new] {
+        for f in &side.fields[side.inputs().len()..] {
+            let d = f
+                .derived
+                .expect("after the declared fields every field is derived");
+            if zone_moved && d.part != Part::Age {
+                return Err(DiffError::FieldChanged(f.name.clone()));
+            }
+            let of = fields
+                .iter()
+                .position(|x| x.name == side.fields[d.of].name)
+                .expect("a derived field's datetime is declared");
+            if !fields.iter().any(|x| x.name == f.name) {
+                fields.push(Field {
+                    derived: Some(Derived { of, ..d }),
+                    ..f.clone()
+                });
+            }
         }
     }
     let mut both = RuleSet {
@@ -128,6 +153,7 @@ fn merge(old: &RuleSet, new: &RuleSet) -> Result<(RuleSet, Sides, Sides), DiffEr
         fields,
         decisions: Vec::new(),
         rules: Vec::new(),
+        clock: old.clock.clone(),
     };
     let names: Vec<String> = old
         .decisions

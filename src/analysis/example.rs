@@ -5,9 +5,10 @@
 use rust_decimal::Decimal;
 
 use super::search::Choice;
-use crate::check::{FieldId, FieldType, RuleSet};
+use crate::check::{FieldId, FieldType, Part, RuleSet};
 use crate::compile::domain::{Domain, Kind, MISSING, has_bit};
-use crate::decide::{Order, Value};
+use crate::decide::{Order, Value, derived};
+use crate::time::seconds;
 
 /// An order built for a warning, owning its values.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,17 +49,28 @@ impl Example {
         }
     }
 
-    /// `channel = "tmall", amount = 2000.01, ship_region blank`.
+    /// `channel = "tmall", amount = 2000.01, ship_region blank`. A derived field is
+    /// shown as its datetime (with the "now" an age is measured from).
     pub fn describe(&self, set: &RuleSet) -> String {
         let mut parts = Vec::new();
+        let mut shown: Vec<FieldId> = Vec::new();
+        let mut aged = false;
         for &f in &self.shown {
+            let d = set.fields[f].derived;
+            aged |= d.is_some_and(|d| d.part == Part::Age);
+            let f = d.map_or(f, |d| d.of);
+            if !shown.contains(&f) {
+                shown.push(f);
+            }
+        }
+        for &f in &shown {
             let name = &set.fields[f].name;
             parts.push(match (&self.values[f], &set.fields[f].ty) {
                 (Owned::Missing, FieldType::Tags) => format!("{name} empty"),
                 (Owned::Missing, _) => format!("{name} blank"),
                 (Owned::Text(s), _) => format!("{name} = {s:?}"),
                 (Owned::Enum(i), FieldType::OneOf(vs)) => format!("{name} = {:?}", vs[*i as usize]),
-                (Owned::Decimal(d), _) => format!("{name} = {d}"),
+                (Owned::Decimal(d), _) => format!("{name} = {}", set.show_number(f, *d)),
                 (Owned::Bool(b), _) => format!("{name} = {b}"),
                 (Owned::Tags(t), _) => format!(
                     "{name} = [{}]",
@@ -69,6 +81,9 @@ impl Example {
                 ),
                 (Owned::Enum(i), _) => format!("{name} = #{i}"),
             });
+        }
+        if aged {
+            parts.push(format!("now = {}", set.clock.now_text()));
         }
         if parts.is_empty() {
             "any order".to_string()
@@ -92,11 +107,19 @@ pub fn build(set: &RuleSet, domains: &[Domain], path: &[Choice]) -> Option<Examp
             shown.push(f);
         }
     }
-    for (id, field) in set.fields.iter().enumerate() {
-        let cells: Option<&Vec<u32>> = path.iter().find_map(|c| match c {
+    let cells_of = |id: FieldId| -> Option<&Vec<u32>> {
+        path.iter().find_map(|c| match c {
             Choice::Cells(f, cells) if *f == id => Some(cells),
             _ => None,
-        });
+        })
+    };
+    for (id, field) in set.fields.iter().enumerate() {
+        if field.derived.is_some() {
+            // Computed from its datetime below, once that is chosen.
+            values.push(Owned::Missing);
+            continue;
+        }
+        let cells = cells_of(id);
         let bits: Vec<(u32, bool)> = path
             .iter()
             .filter_map(|c| match c {
@@ -129,7 +152,90 @@ pub fn build(set: &RuleSet, domains: &[Domain], path: &[Choice]) -> Option<Examp
         }
         values.push(v);
     }
+    for (id, field) in set.inputs().iter().enumerate() {
+        if field.ty == FieldType::DateTime {
+            values[id] = instant(set, domains, id, &cells_of, &values[id])?;
+        }
+    }
+    for (id, field) in set.fields.iter().enumerate() {
+        if let Some(d) = field.derived {
+            values[id] = match values[d.of] {
+                Owned::Decimal(t) => match derived(&set.clock, d.part, t) {
+                    Value::Decimal(x) => Owned::Decimal(x),
+                    Value::Enum(i) => Owned::Enum(i),
+                    other => {
+                        unreachable!("a derived value is a number or a weekday, not {other:?}")
+                    }
+                },
+                _ => Owned::Missing,
+            };
+        }
+    }
     Some(Example { values, shown })
+}
+
+/// A datetime's value that lands in the path's cells for the field itself and for every
+/// field derived from it (its age, local hour and weekday): `first`, the value chosen
+/// for the field's own cell, if it fits, else the first fit found hour by hour within
+/// eight days of it (or of what the path asks of the age), which meets every hour of
+/// every weekday.
+fn instant<'p>(
+    set: &RuleSet,
+    domains: &[Domain],
+    id: FieldId,
+    cells_of: &dyn Fn(FieldId) -> Option<&'p Vec<u32>>,
+    first: &Owned,
+) -> Option<Owned> {
+    let deps: Vec<(FieldId, Part)> = set
+        .fields
+        .iter()
+        .enumerate()
+        .filter_map(|(j, f)| f.derived.filter(|d| d.of == id).map(|d| (j, d.part)))
+        .collect();
+    let lands = |field: FieldId, v: &Value<'_>| {
+        let got = domains[field].classify(v, &mut []);
+        cells_of(field).is_none_or(|cs| cs.contains(&got))
+    };
+    let fits = |v: &Owned| {
+        lands(id, &v.as_value())
+            && deps.iter().all(|(j, part)| match v {
+                Owned::Decimal(t) => lands(*j, &derived(&set.clock, *part, *t)),
+                _ => lands(*j, &Value::Missing),
+            })
+    };
+    if fits(first) {
+        return Some(first.clone());
+    }
+    let now = seconds(set.clock.now);
+    let mut seeds: Vec<Decimal> = Vec::new();
+    if let Owned::Decimal(t) = first {
+        seeds.push(*t);
+    }
+    for (j, part) in &deps {
+        if let (Part::Age, Some(cells), Kind::Decimal { points }) =
+            (part, cells_of(*j), &domains[*j].kind)
+        {
+            seeds.extend(
+                cells
+                    .iter()
+                    .filter(|c| **c != MISSING)
+                    .map(|c| now - Domain::representative(points, *c)),
+            );
+        }
+    }
+    seeds.push(now - Decimal::from(86_400));
+    let hour = Decimal::from(3_600);
+    for seed in seeds {
+        for k in 0..=8 * 24 {
+            for step in [k, -k] {
+                let v = Owned::Decimal(seed + hour * Decimal::from(step));
+                if fits(&v) {
+                    return Some(v);
+                }
+            }
+        }
+    }
+    None
 }
 
 fn value(d: &Domain, cell: u32, bits: &[(u32, bool)]) -> Option<Owned> {
@@ -233,7 +339,7 @@ fn describe_cells(set: &RuleSet, d: &Domain, cells: &[u32]) -> String {
             }
             let texts: Vec<String> = runs
                 .iter()
-                .map(|(a, b)| interval(name, points, *a, *b))
+                .map(|(a, b)| interval(name, points, *a, *b, &|v| set.show_number(d.field, v)))
                 .collect();
             if texts.len() > 1 {
                 format!("({})", texts.join(" or "))
@@ -266,26 +372,33 @@ fn describe_cells(set: &RuleSet, d: &Domain, cells: &[u32]) -> String {
     text
 }
 
-fn interval(name: &str, points: &[Decimal], from: u32, to: u32) -> String {
+fn interval(
+    name: &str,
+    points: &[Decimal],
+    from: u32,
+    to: u32,
+    show: &dyn Fn(Decimal) -> String,
+) -> String {
+    let p = |i: usize| show(points[i]);
     // Cell 2i+2 is the point i; cell 2i+1 is the open interval below point i.
     let lower = |c: u32| -> Option<String> {
         let c = c as usize;
         if c % 2 == 0 {
-            Some(format!(">= {}", points[c / 2 - 1]))
+            Some(format!(">= {}", p(c / 2 - 1)))
         } else {
-            (c / 2).checked_sub(1).map(|j| format!("> {}", points[j]))
+            (c / 2).checked_sub(1).map(|j| format!("> {}", p(j)))
         }
     };
     let upper = |c: u32| -> Option<String> {
         let c = c as usize;
         if c % 2 == 0 {
-            Some(format!("<= {}", points[c / 2 - 1]))
+            Some(format!("<= {}", p(c / 2 - 1)))
         } else {
-            points.get(c / 2).map(|p| format!("< {p}"))
+            (c / 2 < points.len()).then(|| format!("< {}", p(c / 2)))
         }
     };
     if from == to && from % 2 == 0 {
-        return format!("{name} = {}", points[from as usize / 2 - 1]);
+        return format!("{name} = {}", p(from as usize / 2 - 1));
     }
     match (lower(from), upper(to)) {
         (Some(l), Some(u)) => format!("{name} {l} and {name} {u}"),

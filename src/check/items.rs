@@ -7,8 +7,9 @@ use super::model::{Action, Decision, Field, FieldType, Policy, Rule, RuleSet};
 use crate::diag::Diag;
 use crate::source::Span;
 use crate::syntax::ast::{self, Item, Literal, PolicyExpr, Spanned, TypeExpr};
+use crate::time::Clock;
 
-const TYPES: [&str; 4] = ["text", "decimal", "bool", "tags"];
+const TYPES: [&str; 5] = ["text", "decimal", "bool", "tags", "datetime"];
 const MODIFIERS: [&str; 2] = ["key", "optional"];
 
 #[derive(Default)]
@@ -20,6 +21,8 @@ pub struct Checker {
     pub decisions: Vec<Decision>,
     /// With no fields block, every field reference would be "unknown": say it once.
     pub no_fields: bool,
+    /// The header's zone (UTC without one), for reading datetime literals.
+    pub clock: Clock,
 }
 
 impl Checker {
@@ -43,6 +46,7 @@ impl Checker {
             key,
             decisions: std::mem::take(&mut self.decisions),
             rules,
+            clock: self.clock.clone(),
         })
     }
 
@@ -59,6 +63,20 @@ impl Checker {
                     ),
                     None => found = Some(h),
                 }
+            }
+        }
+        if let Some(tz) = found.and_then(|h| h.timezone.as_ref()) {
+            match jiff::tz::TimeZone::get(&tz.node) {
+                Ok(zone) => self.clock.zone = zone,
+                Err(_) => self.errors.push(
+                    Diag::error(
+                        "unknown-timezone",
+                        tz.span,
+                        format!("unknown time zone `{}`", tz.node),
+                    )
+                    .label("not a time zone name")
+                    .help("use a name from the IANA time zone database, such as `Asia/Shanghai`, `Europe/Berlin` or `UTC`"),
+                ),
             }
         }
         match found {
@@ -183,6 +201,7 @@ impl Checker {
                 ty: ty.unwrap_or(FieldType::Text),
                 optional,
                 span: decl.name.span,
+                derived: None,
             });
         }
         if keys.is_empty() {
@@ -202,6 +221,7 @@ impl Checker {
                 "decimal" => Some(FieldType::Decimal),
                 "bool" => Some(FieldType::Bool),
                 "tags" => Some(FieldType::Tags),
+                "datetime" => Some(FieldType::DateTime),
                 other => {
                     let mut d = unknown("unknown-type", "type", other, ty.span, TYPES);
                     if did_you_mean(other, TYPES).is_none() {
@@ -211,7 +231,12 @@ impl Checker {
                             }
                             "string" | "str" => "did you mean `text`?",
                             "boolean" => "did you mean `bool`?",
-                            _ => "types are text, decimal, bool, tags and `one of \"a\", \"b\"`",
+                            "date" | "time" | "timestamp" | "instant" => {
+                                "did you mean `datetime`? dates and times are `datetime`"
+                            }
+                            _ => {
+                                "types are text, decimal, bool, tags, datetime and `one of \"a\", \"b\"`"
+                            }
                         };
                         d = d.help(hint);
                     }

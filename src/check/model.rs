@@ -8,6 +8,7 @@ use regex::Regex;
 use rust_decimal::Decimal;
 
 use crate::source::Span;
+use crate::time::Clock;
 
 pub type FieldId = usize;
 pub type DecisionId = usize;
@@ -21,9 +22,43 @@ pub struct RuleSet {
     pub key: FieldId,
     pub decisions: Vec<Decision>,
     pub rules: Vec<Rule>,
+    /// The header's time zone and the "now" relative time tests measure from.
+    pub clock: Clock,
 }
 
 impl RuleSet {
+    /// The fields read from an export: every declared field. Derived fields (`hour of
+    /// placed_at`) follow them and are computed from their datetime.
+    pub fn inputs(&self) -> &[Field] {
+        let n = self
+            .fields
+            .iter()
+            .take_while(|f| f.derived.is_none())
+            .count();
+        &self.fields[..n]
+    }
+
+    /// A number of a decimal-like field as the rules write it: an instant for a
+    /// datetime, a duration for an age, else the number.
+    pub fn show_number(&self, field: FieldId, v: Decimal) -> String {
+        let f = &self.fields[field];
+        match (&f.ty, f.derived) {
+            (FieldType::DateTime, _) => crate::time::show_seconds(v, &self.clock.zone),
+            (
+                _,
+                Some(Derived {
+                    part: Part::Age, ..
+                }),
+            ) => crate::time::show_duration(v),
+            _ => v.to_string(),
+        }
+    }
+
+    /// Whether any field is a datetime, so that records say which "now" decided them.
+    pub fn uses_time(&self) -> bool {
+        self.fields.iter().any(|f| f.ty == FieldType::DateTime)
+    }
+
     pub fn field_id(&self, name: &str) -> Option<FieldId> {
         self.fields.iter().position(|f| f.name == name)
     }
@@ -39,6 +74,37 @@ pub struct Field {
     pub ty: FieldType,
     pub optional: bool,
     pub span: Span,
+    /// A value computed from a datetime field rather than read: missing when it is.
+    pub derived: Option<Derived>,
+}
+
+/// What a derived field computes from its datetime field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Derived {
+    pub of: FieldId,
+    pub part: Part,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// Seconds from the instant to the clock's now (`older than`, `within`).
+    Age,
+    /// The local hour, 0 to 23 (a decimal field).
+    Hour,
+    /// The local weekday (a `one of` field of `mon` … `sun`).
+    Weekday,
+}
+
+impl Part {
+    /// The derived field's name: `age of placed_at`.
+    pub fn name_of(self, field: &str) -> String {
+        let word = match self {
+            Part::Age => "age",
+            Part::Hour => "hour",
+            Part::Weekday => "weekday",
+        };
+        format!("{word} of {field}")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -48,6 +114,8 @@ pub enum FieldType {
     Decimal,
     Bool,
     Tags,
+    /// An instant, as seconds since the epoch (see [`crate::time`]).
+    DateTime,
 }
 
 impl FieldType {
@@ -59,6 +127,7 @@ impl FieldType {
             FieldType::Decimal => "decimal",
             FieldType::Bool => "bool",
             FieldType::Tags => "tags",
+            FieldType::DateTime => "datetime",
         }
     }
 
@@ -72,6 +141,9 @@ impl FieldType {
             FieldType::Decimal => "=, !=, <, <=, >, >=, between A and B",
             FieldType::Bool => "the bare field, `not field`, `= true`, `= false`",
             FieldType::Tags => "has, has any, has all, has none, contains, contains any",
+            FieldType::DateTime => {
+                "before, after, between T1 and T2, older than, within, `hour of`, `weekday of`"
+            }
         }
     }
 }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::ValueEnum;
 
-use super::{CliError, Exit, expand_rule_paths, print_human, read_source};
+use super::{CliError, Exit, NowArg, expand_rule_paths, print_human, read_source};
 use crate::analysis::{self, Kind};
 use crate::diag::{Diag, Level};
 
@@ -30,6 +30,8 @@ pub struct Args {
     /// Also report this kind of warning (repeatable); `conflicts` is off by default.
     #[arg(long, value_name = "KIND", value_parser = kind)]
     warn: Vec<Kind>,
+    #[command(flatten)]
+    now: NowArg,
 }
 
 fn kind(s: &str) -> Result<Kind, String> {
@@ -65,7 +67,10 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
     for path in &paths {
         let source = read_source(path)?;
         let diags: Vec<Diag> = match crate::load(&source) {
-            Ok(set) => analysis::analyse(&set, &options),
+            Ok(mut set) => {
+                args.now.apply(&mut set)?;
+                analysis::analyse(&set, &options)
+            }
             Err(d) => d,
         };
         errors += diags.iter().filter(|d| d.level == Level::Error).count();

@@ -26,7 +26,7 @@ enum Emit {
 }
 
 pub fn run(args: &Args) -> Result<Exit, CliError> {
-    let (_, set) = load_rules(&args.rules)?;
+    let (_, set) = load_rules(&args.rules, &super::NowArg::default())?;
     let tree = compile(&set);
     let text = match args.emit {
         Emit::Tree => to_text(&set, &tree),

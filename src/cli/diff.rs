@@ -9,7 +9,7 @@ use clap::ValueEnum;
 use serde_json::json;
 
 use super::run::Sink;
-use super::{CliError, Exit, open_export, print_human, read_source};
+use super::{CliError, Exit, NowArg, open_export, print_human, read_source};
 use crate::check::RuleSet;
 use crate::compile::compile;
 use crate::decide::{Scratch, Value, decide};
@@ -49,6 +49,8 @@ pub struct Args {
     /// Exit 1 when any order changes (a CI gate for changes that must move no order).
     #[arg(long)]
     fail_on_change: bool,
+    #[command(flatten)]
+    now: NowArg,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -69,8 +71,8 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
             "only one of OLD and NEW can be read from standard input".into(),
         ));
     }
-    let old = load(&args.old)?;
-    let new = load(&args.new)?;
+    let old = load(&args.old, &args.now)?;
+    let new = load(&args.new, &args.now)?;
     let Some(input_path) = &args.input else {
         return symbolic(args, &old, &new);
     };
@@ -240,7 +242,7 @@ fn symbolic(args: &Args, old: &Side, new: &Side) -> Result<Exit, CliError> {
 }
 
 /// Reads and checks one side: a file, standard input, or `REV:PATH` through `git show`.
-fn load(arg: &str) -> Result<Side, CliError> {
+fn load(arg: &str, now: &NowArg) -> Result<Side, CliError> {
     let path = Path::new(arg);
     let source = if arg == "-" || path.exists() || !arg.contains(':') {
         read_source(path)?
@@ -248,7 +250,8 @@ fn load(arg: &str) -> Result<Side, CliError> {
         git_show(arg)?
     };
     match crate::load(&source) {
-        Ok(set) => {
+        Ok(mut set) => {
+            now.apply(&mut set)?;
             let label = match (&set.name, &set.version) {
                 (Some(n), Some(v)) => format!("{} ({n} {v})", source.name()),
                 (Some(n), None) => format!("{} ({n})", source.name()),

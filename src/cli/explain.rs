@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use super::{CliError, Exit, load_rules};
+use super::{CliError, Exit, NowArg, load_rules};
 use crate::check::RuleSet;
 use crate::decide::reference::evaluate_traced;
 use crate::input::{self, RawOrder, read_one, typing::typed};
@@ -29,10 +29,12 @@ pub struct Args {
     /// The export's format; guessed from its extension when not given.
     #[arg(long, value_enum)]
     input_format: Option<input::Format>,
+    #[command(flatten)]
+    now: NowArg,
 }
 
 pub fn run(args: &Args) -> Result<Exit, CliError> {
-    let (source, set) = load_rules(&args.rules)?;
+    let (source, set) = load_rules(&args.rules, &args.now)?;
     let specs = input::field_specs(&set);
     let mut raw = RawOrder::default();
     if let Some(json) = &args.order {

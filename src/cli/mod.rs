@@ -175,11 +175,36 @@ pub fn expand_rule_paths(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
     Ok(out)
 }
 
-/// Loads rules for a command that needs them whole: diagnostics go to stderr.
-pub fn load_rules(path: &Path) -> Result<(Source, crate::check::RuleSet), CliError> {
+/// `--now`, for every command that decides orders.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct NowArg {
+    /// The moment `older than` and `within` measure from, such as
+    /// `2026-12-01T02:00:00+08:00` (without an offset: in the rule set's time zone).
+    /// Default: when the command starts. Give it to make a run repeatable.
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+}
+
+impl NowArg {
+    /// Sets the rule set's clock to the given moment.
+    pub fn apply(&self, set: &mut crate::check::RuleSet) -> Result<(), CliError> {
+        if let Some(text) = &self.now {
+            set.clock.now = crate::time::parse_instant(text, &set.clock.zone)
+                .map_err(|e| CliError::Usage(format!("`--now {text}`: {}", e.reason())))?;
+        }
+        Ok(())
+    }
+}
+
+/// Loads rules for a command that needs them whole, its clock set to `--now`;
+/// diagnostics go to stderr.
+pub fn load_rules(path: &Path, now: &NowArg) -> Result<(Source, crate::check::RuleSet), CliError> {
     let source = read_source(path)?;
     match crate::load(&source) {
-        Ok(set) => Ok((source, set)),
+        Ok(mut set) => {
+            now.apply(&mut set)?;
+            Ok((source, set))
+        }
         Err(diags) => {
             print_human(&diags, &source);
             Err(CliError::RulesHaveErrors(path.display().to_string()))

@@ -19,7 +19,7 @@ mod progress;
 
 use progress::Progress;
 
-use super::{CliError, Exit, load_rules, open_export};
+use super::{CliError, Exit, NowArg, load_rules, open_export};
 use crate::check::RuleSet;
 use crate::compile::{Tree, compile};
 use crate::decide::{Outcome, Outcomes, Scratch, decide_id, reference};
@@ -66,10 +66,12 @@ pub struct Args {
     /// Threads that decide orders; the records stay in input order. Default: one per core.
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
     threads: Option<u16>,
+    #[command(flatten)]
+    now: NowArg,
 }
 
 pub fn run(args: &Args) -> Result<Exit, CliError> {
-    let (source, set) = load_rules(&args.rules)?;
+    let (source, set) = load_rules(&args.rules, &args.now)?;
     let tree = compile(&set);
     let format = args
         .input_format

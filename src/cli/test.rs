@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use super::{CliError, Exit, load_rules};
+use super::{CliError, Exit, NowArg, load_rules};
 use crate::check::{Policy, RuleSet};
 use crate::compile::compile;
 use crate::decide::{Outcome, Scratch, decide, reference};
@@ -31,6 +31,8 @@ pub struct Args {
     /// Print rule coverage as JSON on standard output (the report then goes to standard error).
     #[arg(long)]
     coverage: bool,
+    #[command(flatten)]
+    now: NowArg,
 }
 
 /// One rule file and the case files that test it.
@@ -46,7 +48,7 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
     let mut coverage = Vec::new();
     let mut broken_rules = false;
     for g in &groups {
-        let (_, set) = match load_rules(&g.rules) {
+        let (_, set) = match load_rules(&g.rules, &args.now) {
             Ok(x) => x,
             Err(CliError::RulesHaveErrors(_)) => {
                 broken_rules = true;

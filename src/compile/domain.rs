@@ -164,7 +164,7 @@ fn scanner(patterns: &[String], first_bit: u32) -> Option<(AhoCorasick, Vec<u32>
 
 fn build(field: FieldId, ty: &FieldType, c: &mut Collected) -> Domain {
     match ty {
-        FieldType::Decimal => {
+        FieldType::Decimal | FieldType::DateTime => {
             c.points.sort();
             c.points.dedup();
             let ncells = count(2 * c.points.len() + 2);
@@ -391,14 +391,15 @@ impl Domain {
         match &self.kind {
             Kind::Decimal { points } => {
                 let c = cell as usize;
+                let show = |v: Decimal| set.show_number(self.field, v);
                 if c % 2 == 0 {
-                    return format!("= {}", points[c / 2 - 1]);
+                    return format!("= {}", show(points[c / 2 - 1]));
                 }
                 let i = c / 2;
                 match (i.checked_sub(1).map(|j| points[j]), points.get(i)) {
-                    (None, Some(p)) => format!("< {p}"),
-                    (Some(p), None) => format!("> {p}"),
-                    (Some(a), Some(b)) => format!("in ({a}, {b})"),
+                    (None, Some(p)) => format!("< {}", show(*p)),
+                    (Some(p), None) => format!("> {}", show(p)),
+                    (Some(a), Some(b)) => format!("in ({}, {})", show(a), show(*b)),
                     (None, None) => "any".into(),
                 }
             }

@@ -5,6 +5,6 @@ mod outcome;
 pub mod reference;
 mod tree;
 
-pub use order::{Order, Value};
+pub use order::{Order, Value, derive_values, derived};
 pub use outcome::{Decided, Outcome, decide_one, resolve, resolve_split};
 pub use tree::{Outcomes, Scratch, decide, decide_id};

@@ -39,6 +39,7 @@ impl Printer<'_> {
         match &lit.node {
             Literal::Str(s) => quote(s),
             Literal::Bool(b) => b.to_string(),
+            Literal::Time(t) | Literal::Duration(t) => t.clone(),
             Literal::Num(n) => {
                 let written = self.text.get(lit.span.start..lit.span.end).unwrap_or("");
                 let same = Decimal::from_str(&written.replace('_', "")).ok() == Some(*n);
@@ -94,6 +95,10 @@ impl Printer<'_> {
             OpExpr::IsMissing => "is missing".into(),
             OpExpr::IsPresent => "is present".into(),
             OpExpr::Compare(c, lit) => format!("{} {}", c.symbol(), self.literal(lit)),
+            OpExpr::Before(lit)
+            | OpExpr::After(lit)
+            | OpExpr::OlderThan(lit)
+            | OpExpr::Within(lit) => format!("{} {}", op.word(), self.literal(lit)),
             OpExpr::Between(a, b) => {
                 format!("between {} and {}", self.literal(a), self.literal(b))
             }
@@ -112,9 +117,13 @@ impl Printer<'_> {
     }
 
     fn test(&self, t: &TestExpr) -> String {
-        match &t.op {
+        let subject = match t.part {
+            Some(part) => format!("{} of {}", part.word(), t.subject.node),
             None => t.subject.node.clone(),
-            Some(op) => format!("{} {}", t.subject.node, self.op(&op.node)),
+        };
+        match &t.op {
+            None => subject,
+            Some(op) => format!("{subject} {}", self.op(&op.node)),
         }
     }
 

@@ -199,9 +199,10 @@ impl FatalError {
     }
 }
 
-/// The (name, optional) pairs a reader needs from the rule set.
+/// The (name, optional) pairs a reader needs from the rule set: its declared fields
+/// (derived ones are computed from them while typing).
 pub fn field_specs(set: &crate::check::RuleSet) -> Vec<(String, bool)> {
-    set.fields
+    set.inputs()
         .iter()
         .map(|f| {
             (

@@ -6,7 +6,8 @@ use rust_decimal::Decimal;
 
 use super::{InputError, Problem, RawOrder, RawValue};
 use crate::check::{FieldType, RuleSet};
-use crate::decide::{Order, Value};
+use crate::decide::{Order, Value, derive_values};
+use crate::time::{Clock, parse_instant, seconds};
 
 /// Types every field of a raw order; all problems of the order are reported together.
 pub fn typed<'a>(set: &RuleSet, raw: &'a RawOrder) -> Result<Order<'a>, InputError> {
@@ -52,8 +53,14 @@ impl Typer {
         let mut values = reuse_values(std::mem::take(&mut self.values));
         let tags = &mut self.tags;
         let mut fresh = || tags.pop().map(reuse_tags).unwrap_or_default();
-        for (id, field) in set.fields.iter().enumerate() {
-            match value(&field.ty, field.optional, raw.get(id), &mut fresh) {
+        for (id, field) in set.inputs().iter().enumerate() {
+            match value(
+                &field.ty,
+                field.optional,
+                raw.get(id),
+                &set.clock,
+                &mut fresh,
+            ) {
                 Ok(v) => values.push(v),
                 Err((raw_text, reason)) => {
                     problems.push(Problem::field(&field.name, raw_text.as_deref(), reason));
@@ -61,6 +68,7 @@ impl Typer {
                 }
             }
         }
+        derive_values(set, &mut values);
         if problems.is_empty() {
             Ok(Order { values })
         } else {
@@ -91,6 +99,7 @@ fn value<'a>(
     ty: &FieldType,
     optional: bool,
     raw: RawValue<'a>,
+    clock: &Clock,
     fresh: &mut dyn FnMut() -> Vec<&'a str>,
 ) -> Result<Value<'a>, Bad> {
     let text = match raw {
@@ -128,6 +137,10 @@ fn value<'a>(
         FieldType::Decimal => match parse_decimal(text) {
             Some(d) => Ok(Value::Decimal(d)),
             None => bad("not a decimal".into()),
+        },
+        FieldType::DateTime => match parse_instant(text, &clock.zone) {
+            Ok(t) => Ok(Value::Decimal(seconds(t))),
+            Err(e) => bad(e.reason()),
         },
         FieldType::Bool => match parse_bool(text) {
             Some(b) => Ok(Value::Bool(b)),

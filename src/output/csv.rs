@@ -35,6 +35,7 @@ pub struct CsvEncoder<'s> {
     join: String,
     /// By outcome number: the record after its key, from the `,` on.
     after_key: Vec<Option<Box<[u8]>>>,
+    now: Option<String>,
 }
 
 impl<'s> CsvEncoder<'s> {
@@ -47,6 +48,7 @@ impl<'s> CsvEncoder<'s> {
             quoting: csv_core::WriterBuilder::new().build(),
             join: String::new(),
             after_key: Vec::new(),
+            now: layout.now(),
         }
     }
 
@@ -92,6 +94,9 @@ impl<'s> CsvEncoder<'s> {
         }
         if let Some(v) = &set.version {
             self.fields.write_field(v)?;
+        }
+        if let Some(now) = &self.now {
+            self.fields.write_field(now)?;
         }
         self.fields.write_record(None::<&[u8]>)?;
         self.fields.flush()?;

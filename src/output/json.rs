@@ -15,6 +15,7 @@ pub struct JsonEncoder<'s> {
     array: bool,
     /// By outcome number: the record around its key.
     around_key: Vec<Option<AroundKey>>,
+    now: Option<String>,
 }
 
 /// A record's bytes before its key's string, and after it.
@@ -29,6 +30,7 @@ impl<'s> JsonEncoder<'s> {
             layout,
             array,
             around_key: Vec::new(),
+            now: layout.now(),
         }
     }
 
@@ -94,6 +96,9 @@ impl<'s> JsonEncoder<'s> {
         }
         if let Some(v) = &set.version {
             m.insert("version".into(), json!(v));
+        }
+        if let Some(now) = &self.now {
+            m.insert("now".into(), json!(now));
         }
         m
     }

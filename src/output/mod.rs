@@ -73,7 +73,15 @@ impl Layout<'_> {
         if self.set.version.is_some() {
             cols.push("version".into());
         }
+        if self.now().is_some() {
+            cols.push("now".into());
+        }
         cols
+    }
+
+    /// The "now" a rule set with datetime fields decided by, as every record states it.
+    pub fn now(&self) -> Option<String> {
+        self.set.uses_time().then(|| self.set.clock.now_text())
     }
 
     pub fn rule_names<'r>(&'r self, rules: &'r [usize]) -> impl Iterator<Item = &'r str> + 'r {

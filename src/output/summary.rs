@@ -69,6 +69,14 @@ impl Summary {
             }
             _ => {}
         }
+        if set.uses_time() {
+            let _ = writeln!(
+                s,
+                "now {} (time zone {})",
+                set.clock.now_text(),
+                set.clock.zone_name()
+            );
+        }
         let _ = writeln!(
             s,
             "{} orders: {} decided, {} invalid",

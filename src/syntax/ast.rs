@@ -120,9 +120,27 @@ pub enum CondExpr {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct TestExpr {
+    /// `hour of` or `weekday of` before a datetime field.
+    pub part: Option<TimePart>,
     pub subject: Name,
     /// `None` for a bare field, which must be a bool.
     pub op: Option<Spanned<OpExpr>>,
+}
+
+/// A part of a datetime that a test may name instead of the whole instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TimePart {
+    Hour,
+    Weekday,
+}
+
+impl TimePart {
+    pub fn word(self) -> &'static str {
+        match self {
+            TimePart::Hour => "hour",
+            TimePart::Weekday => "weekday",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -165,6 +183,10 @@ pub enum OpExpr {
     HasAny(Spanned<ListRef>),
     HasAll(Spanned<ListRef>),
     HasNone(Spanned<ListRef>),
+    Before(Spanned<Literal>),
+    After(Spanned<Literal>),
+    OlderThan(Spanned<Literal>),
+    Within(Spanned<Literal>),
 }
 
 impl OpExpr {
@@ -186,6 +208,10 @@ impl OpExpr {
             OpExpr::HasAny(_) => "has any",
             OpExpr::HasAll(_) => "has all",
             OpExpr::HasNone(_) => "has none",
+            OpExpr::Before(_) => "before",
+            OpExpr::After(_) => "after",
+            OpExpr::OlderThan(_) => "older than",
+            OpExpr::Within(_) => "within",
         }
     }
 }
@@ -201,6 +227,11 @@ pub enum Literal {
     Str(String),
     Num(Decimal),
     Bool(bool),
+    /// A datetime as written (`2026-11-11T20:00`); the checker reads it in the rule
+    /// set's zone.
+    Time(String),
+    /// A duration as written (`48h`, `1d12h`).
+    Duration(String),
 }
 
 impl Literal {
@@ -210,6 +241,8 @@ impl Literal {
             Literal::Str(_) => "text",
             Literal::Num(_) => "a number",
             Literal::Bool(_) => "true/false",
+            Literal::Time(_) => "a date and time",
+            Literal::Duration(_) => "a duration",
         }
     }
 }
@@ -220,6 +253,7 @@ impl std::fmt::Display for Literal {
             Literal::Str(s) => write!(f, "{s:?}"),
             Literal::Num(n) => write!(f, "{n}"),
             Literal::Bool(b) => write!(f, "{b}"),
+            Literal::Time(t) | Literal::Duration(t) => write!(f, "{t}"),
         }
     }
 }

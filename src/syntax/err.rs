@@ -64,6 +64,10 @@ pub fn describe(r: super::parse::Rule) -> Option<&'static str> {
         R::field_type | R::one_of => "a type",
         R::string => "a quoted string",
         R::number => "a number",
+        R::datetime => "a date and time",
+        R::duration => "a duration",
+        R::kw_than => "`than`",
+        R::time_part => "`hour of` or `weekday of`",
         R::literal | R::boolean => "a value",
         R::list_literal | R::list_ref => "a list",
         R::cond | R::conj | R::negated | R::test => "a condition",
@@ -85,7 +89,11 @@ pub fn describe(r: super::parse::Rule) -> Option<&'static str> {
         | R::op_has_any
         | R::op_has_all
         | R::op_has_none
-        | R::op_has => "a test (`=`, `in`, `contains`, `has`, `between`, ...)",
+        | R::op_has
+        | R::op_before
+        | R::op_after
+        | R::op_older_than
+        | R::op_within => "a test (`=`, `in`, `contains`, `has`, `between`, ...)",
         _ => return None,
     })
 }

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use super::ast::{
     AcceptExpr, ActionExpr, CmpOp, CondExpr, DecisionDef, FieldDecl, File, Header, Item, ListDef,
-    ListRef, Literal, Name, OpExpr, PolicyExpr, RuleDef, Spanned, TestExpr, TypeExpr,
+    ListRef, Literal, Name, OpExpr, PolicyExpr, RuleDef, Spanned, TestExpr, TimePart, TypeExpr,
 };
 use super::err::{SyntaxError, describe};
 use crate::source::Span;
@@ -182,18 +182,40 @@ fn from_pest(e: &pest::error::Error<Rule>, text: &str, base: usize) -> SyntaxErr
     expected.dedup();
     let mut seen = std::collections::HashSet::new();
     expected.retain(|x| seen.insert(*x));
-    let found = found_token(rest);
+    let mut found = found_token(rest);
+    // `2026-1-11` parses as the number 2026 and fails at `-1-11`: report the whole date.
+    let year = pos
+        .checked_sub(4)
+        .filter(|&y| found.starts_with('-') && text[y..pos].bytes().all(|b| b.is_ascii_digit()));
+    if let Some(y) = year {
+        found = found_token(&text[y..]);
+        pos = y;
+    }
     let numeric = found.strip_prefix('-').unwrap_or(found);
-    if numeric.starts_with(|c: char| c.is_ascii_digit())
+    // Only where a value may stand: after `older` a `48h` is a missing `than`, not a
+    // bad number.
+    let wants_value = expected.is_empty()
+        || expected.iter().any(|x| {
+            matches!(
+                *x,
+                "a value" | "a number" | "a date and time" | "a duration"
+            )
+        });
+    if wants_value
+        && numeric.starts_with(|c: char| c.is_ascii_digit())
         && Decimal::from_str(&numeric.replace('_', "")).is_err()
     {
         let span = Span::new(pos, pos + found.len()).shifted(base);
-        return SyntaxError::new(
-            span,
-            format!("`{found}` is not a number"),
-            "malformed number",
-        )
-        .with_help("numbers are written like `2000`, `49.90`, `-5.5` or `10_000`");
+        let dated = numeric.len() > 4
+            && numeric[..4].bytes().all(|b| b.is_ascii_digit())
+            && numeric[4..].starts_with('-');
+        return if dated {
+            SyntaxError::new(span, format!("`{found}` is not a date and time"), "malformed date")
+                .with_help("dates are written `2026-11-11`, `2026-11-11T20:00` or `2026-11-11T20:00:00+08:00`, with two-digit months, days and hours")
+        } else {
+            SyntaxError::new(span, format!("`{found}` is not a number"), "malformed number")
+                .with_help("numbers are written like `2000`, `49.90`, `-5.5` or `10_000`; durations like `48h`, `30m`, `7d` or `1d12h`")
+        };
     }
     let span = Span::new(pos, pos + found.len().max(1).min(rest.len().max(1))).shifted(base);
     let span = Span::new(span.start, span.end.min(base + text.len()).max(span.start));
@@ -443,13 +465,22 @@ fn cond(p: Pair<'_, Rule>, base: usize) -> Result<Spanned<CondExpr>> {
             Ok(node)
         }
         Rule::test => {
-            let mut it = p.into_inner();
+            let mut it = p.into_inner().peekable();
+            let part = it.next_if(|c| c.as_rule() == Rule::time_part).map(|c| {
+                match c.into_inner().next().map(|k| k.as_rule()) {
+                    Some(Rule::kw_hour) => TimePart::Hour,
+                    _ => TimePart::Weekday,
+                }
+            });
             let subject = name(&it.next().expect("grammar: subject"), base);
             let op = match it.next() {
                 Some(o) => Some(op(o, base)?),
                 None => None,
             };
-            Ok(Spanned::new(CondExpr::Test(TestExpr { subject, op }), sp))
+            Ok(Spanned::new(
+                CondExpr::Test(TestExpr { part, subject, op }),
+                sp,
+            ))
         }
         other => unreachable!("grammar: unexpected condition {other:?}"),
     }
@@ -490,6 +521,10 @@ fn op(p: Pair<'_, Rule>, base: usize) -> Result<Spanned<OpExpr>> {
         Rule::op_has_any => OpExpr::HasAny(list_ref(arg(0), base)?),
         Rule::op_has_all => OpExpr::HasAll(list_ref(arg(0), base)?),
         Rule::op_has_none => OpExpr::HasNone(list_ref(arg(0), base)?),
+        Rule::op_before => OpExpr::Before(literal(arg(0), base)?),
+        Rule::op_after => OpExpr::After(literal(arg(0), base)?),
+        Rule::op_older_than => OpExpr::OlderThan(literal(arg(0), base)?),
+        Rule::op_within => OpExpr::Within(literal(arg(0), base)?),
         other => unreachable!("grammar: unexpected operator {other:?}"),
     };
     Ok(Spanned::new(node, sp))
@@ -522,6 +557,8 @@ fn literal(p: Pair<'_, Rule>, base: usize) -> Result<Spanned<Literal>> {
             Spanned::new(Literal::Str(s.node), sp)
         }
         Rule::number => Spanned::new(Literal::Num(number(&inner, base)?), sp),
+        Rule::datetime => Spanned::new(Literal::Time(inner.as_str().to_string()), sp),
+        Rule::duration => Spanned::new(Literal::Duration(inner.as_str().to_string()), sp),
         _ => Spanned::new(Literal::Bool(inner.as_str() == "true"), sp),
     })
 }

@@ -163,14 +163,14 @@ pub fn order(
     line: usize,
     raw: &mut RawOrder,
 ) -> Result<(), String> {
-    raw.clear(set.fields.len());
+    raw.clear(set.inputs().len());
     raw.line = line as u64;
     for (k, v) in order {
         let Some(name) = k.as_str() else {
             return Err(format!("`order` has a key that is not a field name: {k:?}"));
         };
-        let Some(f) = set.field_id(name) else {
-            let hint = did_you_mean(name, set.fields.iter().map(|f| f.name.as_str()))
+        let Some(f) = set.field_id(name).filter(|&f| f < set.inputs().len()) else {
+            let hint = did_you_mean(name, set.inputs().iter().map(|f| f.name.as_str()))
                 .map(|m| format!("; did you mean `{m}`?"))
                 .unwrap_or_default();
             return Err(format!(
