@@ -148,6 +148,100 @@ mod tests {
             .unwrap_or_else(|e| panic!("{text}: {e}"))
     }
 
+    /// The formats of a built-in profile, from its YAML, so the tests follow the files.
+    fn builtin(name: &str, field: &str) -> DateSpec {
+        let p = super::super::load(name).unwrap_or_else(|e| panic!("{name}: {}", e.message));
+        p.fields[field]
+            .date
+            .clone()
+            .unwrap_or_else(|| panic!("{name} reads {field} as a date"))
+    }
+
+    #[test]
+    fn an_offset_in_the_text_is_kept() {
+        let shopify = builtin("shopify", "placed_at");
+        assert_eq!(
+            ok(&shopify, "2025-12-07 19:08:25 +0000"),
+            "2025-12-07T19:08:25+00:00"
+        );
+        assert_eq!(
+            ok(&shopify, "2025-12-07 19:08:25 -0500"),
+            "2025-12-07T19:08:25-05:00"
+        );
+        let amazon = builtin("amazon", "placed_at");
+        assert_eq!(
+            ok(&amazon, "2017-06-17T08:04:21+00:00"),
+            "2017-06-17T08:04:21+00:00"
+        );
+    }
+
+    #[test]
+    fn china_time_without_an_offset_gets_shanghai() {
+        for name in ["taobao", "jd"] {
+            for field in ["placed_at", "paid_at"] {
+                let s = builtin(name, field);
+                assert_eq!(
+                    ok(&s, "2026-11-11 00:05:12"),
+                    "2026-11-11T00:05:12+08:00",
+                    "{name}"
+                );
+                // Excel's re-save: slashes, no seconds, a one-digit hour.
+                assert_eq!(
+                    ok(&s, "2026/11/11 0:05"),
+                    "2026-11-11T00:05:00+08:00",
+                    "{name}"
+                );
+                assert_eq!(
+                    ok(&s, "2026/11/11 0:05:12"),
+                    "2026-11-11T00:05:12+08:00",
+                    "{name}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn tiktok_reads_the_us_layout_in_los_angeles_time() {
+        let s = builtin("tiktok", "placed_at");
+        assert_eq!(
+            ok(&s, "11/21/2026 10:05:00 PM"),
+            "2026-11-21T22:05:00-08:00"
+        );
+        assert_eq!(
+            ok(&s, "11/21/2026 12:05:00 AM"),
+            "2026-11-21T00:05:00-08:00"
+        );
+        assert_eq!(
+            ok(&s, "07/04/2026 09:30:00 AM"),
+            "2026-07-04T09:30:00-07:00"
+        );
+        // Excel's re-save of the US layout.
+        assert_eq!(ok(&s, "11/21/2026 22:05"), "2026-11-21T22:05:00-08:00");
+        // The non-US layout is not guessed: 21 is no month, so it is bad input.
+        let err = s.canonical("21/11/2026 22:05:00").unwrap_err();
+        assert!(err.contains("`%m/%d/%Y %I:%M:%S %p`"), "{err}");
+    }
+
+    #[test]
+    fn woocommerce_reads_the_site_time() {
+        let s = builtin("woocommerce", "placed_at");
+        assert_eq!(ok(&s, "2026-11-10 09:08:25"), "2026-11-10T09:08:25-05:00");
+        assert_eq!(ok(&s, "11/10/2026 9:08"), "2026-11-10T09:08:00-05:00");
+        let eu = super::super::load("examples/profiles/woocommerce-eu.yaml")
+            .unwrap_or_else(|e| panic!("{}", e.message));
+        let s = eu.fields["placed_at"].date.clone().expect("a date field");
+        assert_eq!(ok(&s, "2026-11-10 15:08:25"), "2026-11-10T15:08:25+01:00");
+        assert_eq!(ok(&s, "10.11.2026 15:08"), "2026-11-10T15:08:00+01:00");
+    }
+
+    #[test]
+    fn every_builtin_dates_both_times_the_same_way() {
+        for name in ["shopify", "taobao", "jd", "tiktok", "woocommerce"] {
+            let (placed, paid) = (builtin(name, "placed_at"), builtin(name, "paid_at"));
+            assert_eq!(placed.formats, paid.formats, "{name}");
+        }
+    }
+
     #[test]
     fn ebay_month_names_and_two_digit_years_give_midnight() {
         let s = spec(&["%b-%d-%y"], None);
