@@ -32,9 +32,13 @@ impl DateSpec {
             }
             let written = strtime::format(f.as_str(), &probe)
                 .map_err(|e| format!("`{f}` is not a date format: {e}"))?;
-            strtime::parse(f.as_str(), &written)
-                .and_then(|tm| tm.to_date())
+            let tm = strtime::parse(f.as_str(), &written)
                 .map_err(|e| format!("`{f}` cannot read a date back (`{written}`): {e}"))?;
+            // `%s` is an instant without a year of its own.
+            if tm.timestamp().is_none() {
+                tm.to_date()
+                    .map_err(|e| format!("`{f}` cannot read a date back (`{written}`): {e}"))?;
+            }
         }
         Ok(DateSpec { formats, zone })
     }
@@ -321,6 +325,18 @@ mod tests {
             assert_eq!(ok(&zoned, in_zone), in_zone, "{text}");
             assert_eq!(ok(&civil, as_is), as_is, "{text}");
         }
+    }
+
+    #[test]
+    fn unix_timestamps_are_instants() {
+        assert_eq!(
+            ok(&spec(&["%s"], None), "1794657900"),
+            "2026-11-14T12:05:00+00:00"
+        );
+        assert_eq!(
+            ok(&spec(&["%s"], Some("Asia/Shanghai")), "1794657900"),
+            "2026-11-14T20:05:00+08:00"
+        );
     }
 
     #[test]
