@@ -7,6 +7,10 @@
 //! order, `="…"` ids), JD (one row per SKU), TikTok Shop (byte-order mark, a tab after every
 //! value, `$1,234.50`), WooCommerce (WebToffee, items in `line_item_N` columns) and a German
 //! WooCommerce shop (`;`-separated, `1.234,50 €`). Names, phones and addresses are made up.
+//! Each order is placed (and paid, 14 s later) at the same instant in every file, written in
+//! the platform's layout and the shop's zone by jiff's rules: Shopify New York with the
+//! offset, Amazon UTC, Taobao and JD China time, TikTok Los Angeles, WooCommerce New York
+//! and Berlin without an offset, as the built-in profiles (and woocommerce-eu) expect.
 //! The output is the same on every run.
 //!
 //! ```sh
@@ -313,32 +317,33 @@ fn euros(cents: i64) -> String {
     format!("{},{:02} €", thousands(cents / 100, '.'), cents % 100)
 }
 
-/// A time (seconds since 2026-11-01 00:00 UTC) in a zone `offset` hours from UTC, as
-/// (day of November, hour, minute, second).
-fn local(t: i64, offset: i64) -> (i64, i64, i64, i64) {
-    let t = t + offset * 3600;
-    let day = t / 86_400 + 1;
+/// A time (seconds since 2026-11-01 00:00 UTC) in `zone`, by jiff's rules for the zone,
+/// written with `format`: each platform writes the same instant in its own zone and layout.
+fn local(t: i64, zone: &str, format: &str) -> String {
+    let start = jiff::civil::date(2026, 11, 1)
+        .at(0, 0, 0, 0)
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .expect("a UTC time");
+    let at = start
+        .checked_add(jiff::SignedDuration::from_secs(t))
+        .expect("a time in range")
+        .in_tz(zone)
+        .expect("a zone in the bundled database");
     assert!(
-        (1..=30).contains(&day),
+        at.year() == 2026 && at.month() == 11,
         "sample times stay in November 2026"
     );
-    (day, t % 86_400 / 3600, t % 3600 / 60, t % 60)
+    at.strftime(format).to_string()
 }
 
 /// `2026-11-10 09:08:25`
-fn ymd_hms(t: i64, offset: i64) -> String {
-    let (d, h, m, s) = local(t, offset);
-    format!("2026-11-{d:02} {h:02}:{m:02}:{s:02}")
+fn ymd_hms(t: i64, zone: &str) -> String {
+    local(t, zone, "%Y-%m-%d %H:%M:%S")
 }
 
 /// `11/21/2026 10:05:00 PM`
-fn us_time(t: i64, offset: i64) -> String {
-    let (d, h, m, s) = local(t, offset);
-    let (h12, half) = (
-        if h % 12 == 0 { 12 } else { h % 12 },
-        if h < 12 { "AM" } else { "PM" },
-    );
-    format!("11/{d:02}/2026 {h12:02}:{m:02}:{s:02} {half}")
+fn us_time(t: i64, zone: &str) -> String {
+    local(t, zone, "%m/%d/%Y %I:%M:%S %p")
 }
 
 /// A table written row by row, cells by header name (a name not in the header is a bug).
@@ -416,7 +421,8 @@ fn opt(yes: bool, v: impl ToString) -> String {
 const SHOPIFY: &str = "Name,Email,Financial Status,Paid at,Fulfillment Status,Fulfilled at,Accepts Marketing,Currency,Subtotal,Shipping,Taxes,Total,Discount Code,Discount Amount,Shipping Method,Created at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem compare at price,Lineitem sku,Lineitem requires shipping,Lineitem taxable,Lineitem fulfillment status,Billing Name,Billing Street,Billing Address1,Billing Address2,Billing Company,Billing City,Billing Zip,Billing Province,Billing Country,Billing Phone,Shipping Name,Shipping Street,Shipping Address1,Shipping Address2,Shipping Company,Shipping City,Shipping Zip,Shipping Province,Shipping Country,Shipping Phone,Notes,Note Attributes,Cancelled at,Payment Method,Payment Reference,Refunded Amount,Vendor,Outstanding Balance,Employee,Location,Device ID,Id,Tags,Risk Level,Source,Lineitem discount,Tax 1 Name,Tax 1 Value,Phone,Receipt Number,Duties,Billing Province Name,Shipping Province Name,Payment ID,Payment Terms Name,Next Payment Due At,Payment References";
 
 fn shopify() -> String {
-    let time = |t: i64| format!("{} -0500", ymd_hms(t, -5)); // the shop is in New York
+    // The shop is in New York: its local time with its offset, `2026-11-10 09:08:25 -0500`.
+    let time = |t: i64| local(t, "America/New_York", "%Y-%m-%d %H:%M:%S %z");
     let mut sheet = Sheet::new(SHOPIFY);
     for (i, o) in ORDERS.iter().enumerate() {
         let [first, last, a1, a2, city, state, state_name, zip, phone] = US[i];
@@ -542,7 +548,7 @@ fn email(first: &str, last: &str) -> String {
 const AMAZON: &str = "amazon-order-id,merchant-order-id,purchase-date,last-updated-date,order-status,fulfillment-channel,sales-channel,order-channel,url,ship-service-level,product-name,sku,asin,item-status,quantity,currency,item-price,item-tax,shipping-price,shipping-tax,gift-wrap-price,gift-wrap-tax,item-promotion-discount,ship-promotion-discount,ship-city,ship-state,ship-postal-code,ship-country,promotion-ids,is-business-order,purchase-order-number,price-designation";
 
 fn amazon() -> String {
-    let time = |t: i64| ymd_hms(t, 0).replace(' ', "T") + "+00:00";
+    let time = |t: i64| local(t, "UTC", "%Y-%m-%dT%H:%M:%S%:z"); // `2017-06-17T08:04:21+00:00`
     let mut sheet = Sheet::new(AMAZON);
     for (i, o) in ORDERS.iter().enumerate() {
         let [_, _, _, _, city, state, state_name, zip, _] = US[i];
@@ -624,7 +630,7 @@ fn amazon() -> String {
 const TAOBAO: &str = "订单编号,买家会员名,买家支付宝账号,买家应付货款,买家应付邮费,买家支付积分,总金额,返点积分,买家实际支付金额,买家实际支付积分,订单状态,买家留言,收货人姓名,收货地址 ,运送方式,联系电话 ,联系手机,订单创建时间,订单付款时间 ,宝贝标题 ,宝贝种类 ,物流单号 ,物流公司,订单备注,宝贝总数量,店铺Id,店铺名称,订单关闭原因,卖家服务费,买家服务费,发票抬头,是否手机订单,商家编码,退款金额";
 
 fn taobao() -> String {
-    let time = |t: i64| ymd_hms(t, 8); // China time, no offset written
+    let time = |t: i64| ymd_hms(t, "Asia/Shanghai"); // China time, no offset written
     let mut sheet = Sheet::new(TAOBAO);
     for (i, o) in ORDERS.iter().enumerate() {
         let [name, province, _, city, district, street, postcode] = CN[i];
@@ -699,7 +705,7 @@ fn taobao() -> String {
 const JD: &str = "订单号,商品ID,商品名称,订购数量,支付方式,下单时间,京东价,订单金额,结算金额,余额支付,应付金额,订单状态,订单类型,下单帐号,客户姓名,客户地址,联系电话,订单备注,发票类型,发票抬头,发票内容,商家备注,商家备注等级（等级1-5为由高到低）,运费金额,付款确认时间,增值税发票,货号,订单完成时间,订单来源,订单渠道";
 
 fn jd() -> String {
-    let time = |t: i64| ymd_hms(t, 8);
+    let time = |t: i64| ymd_hms(t, "Asia/Shanghai");
     let mut sheet = Sheet::new(JD);
     for (i, o) in ORDERS.iter().enumerate() {
         let [name, _, short, city, district, street, _] = CN[i];
@@ -757,7 +763,7 @@ fn jd() -> String {
 const TIKTOK: &str = "Order ID,Order Status,Order Substatus,Cancelation/Return Type,Normal or Pre-order,SKU ID,Seller SKU,Product Name,Variation,Quantity,Sku Quantity of return,SKU Unit Original Price,SKU Subtotal Before Discount,SKU Platform Discount,SKU Seller Discount,SKU Subtotal After Discount,Shipping Fee After Discount,Original Shipping Fee,Shipping Fee Seller Discount,Shipping Fee Platform Discount,Taxes,Order Amount,Order Refund Amount,Created Time,Paid Time,RTS Time,Shipped Time,Delivered Time,Cancelled Time,Cancel By,Cancel Reason,Fulfillment Type,Warehouse Name,Tracking ID,Delivery Option,Shipping Provider Name,Buyer Message,Buyer Username,Recipient,Phone #,Zipcode,Country,State,County,City,Detail Address,Additional address information,Payment Method,Weight(kg),Product Category,Package ID,Seller Note,Checked Status,Checked Marked by";
 
 fn tiktok() -> String {
-    let time = |t: i64| us_time(t, -8); // the shop's time, Los Angeles
+    let time = |t: i64| us_time(t, "America/Los_Angeles"); // the shop's time, no offset
     let mut sheet = Sheet::new(TIKTOK);
     for (i, o) in ORDERS.iter().enumerate() {
         let [first, last, a1, a2, city, _, state_name, zip, phone] = US[i];
@@ -867,7 +873,13 @@ const WOO: &str = "order_id,order_number,order_date,paid_date,status,shipping_to
 /// The US shop (plain decimals, `,`), or with `germany` the German one (`1.234,50 €`, `;`).
 fn woocommerce(germany: bool) -> String {
     let price: fn(i64) -> String = if germany { euros } else { money };
-    let time = |t: i64| ymd_hms(t, if germany { 1 } else { -5 });
+    // The site's time, no offset written.
+    let zone = if germany {
+        "Europe/Berlin"
+    } else {
+        "America/New_York"
+    };
+    let time = |t: i64| ymd_hms(t, zone);
     let mut sheet = Sheet::new(WOO);
     for (i, o) in ORDERS.iter().enumerate() {
         let [first, last, a1, a2, city, state, _, zip, phone] = US[i];

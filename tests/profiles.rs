@@ -48,7 +48,12 @@ const LINES_HEADER: &str = "Name,Status,Total,Sku,Tags,Address,Cancelled at\n";
 /// Each order read from `export` through `profile_yaml` (written to a file named `file`)
 /// as `key: values` or `key: line N: error`.
 fn read(profile_yaml: &str, file: &str, export: &[u8]) -> Vec<String> {
-    let set = routebook::load(&Source::new("t.rules", RULES)).expect("the rules check");
+    read_with(RULES, profile_yaml, file, export)
+}
+
+/// [`read`] for another rule file.
+fn read_with(rules: &str, profile_yaml: &str, file: &str, export: &[u8]) -> Vec<String> {
+    let set = routebook::load(&Source::new("t.rules", rules)).expect("the rules check");
     let profile = Profile::parse(profile_yaml, "test.yaml", "test").expect("the profile reads");
     let dir = tempfile::tempdir().expect("a temporary folder");
     let path = write_file(&dir, file, export);
@@ -397,4 +402,165 @@ fn every_platform_decides_the_same_orders_the_same_way() {
             "{profile} vs {first}"
         );
     }
+}
+
+/// The times of the samples, as text until the core's `datetime` lands: the profile hands
+/// the canonical text on, and the tests read it back with jiff.
+const TIME_RULES: &str = r#"ruleset "profile-times" version "1"
+fields {
+  order_id text, key
+  placed_at text, optional
+  paid_at text, optional
+}
+decision route: first, default "main-dc"
+rule early when order_id = "none" then route "hold"
+"#;
+
+/// Each order's placed_at and paid_at as one platform's sample gives them.
+fn sample_times(profile: &str, file: &str) -> Vec<(String, String)> {
+    let set = routebook::load(&Source::new("t.rules", TIME_RULES)).expect("the rules check");
+    let p = profile::load(profile).unwrap_or_else(|e| panic!("{profile}: {}", e.message));
+    let specs = field_specs(&set);
+    let path = format!("examples/platforms/{file}");
+    let mut reader = profile::open(Path::new(&path), None, p, &specs, |n| is_tags(&set, n))
+        .expect("the sample opens");
+    let mut raw = RawOrder::default();
+    let mut got = Vec::new();
+    while reader.next(&mut raw).expect("the sample reads") {
+        assert!(raw.problem.is_none(), "{profile}: {:?}", raw.problem);
+        got.push((raw.text_of(1).to_string(), raw.text_of(2).to_string()));
+    }
+    got
+}
+
+/// The instant of canonical text; civil text (no offset) is a failure here, since every
+/// built-in sample either carries an offset or has a profile `timezone`.
+fn instant(profile: &str, text: &str) -> jiff::Timestamp {
+    text.parse()
+        .unwrap_or_else(|e| panic!("{profile}: `{text}` is not RFC 3339 with an offset: {e}"))
+}
+
+/// The same twelve orders (examples/platforms.rs) are placed and paid at the same instants
+/// whichever platform exported them, though each writes them its own way and in its own
+/// zone.
+#[test]
+fn every_sample_reads_its_times_into_the_same_instants() {
+    // November 2026, UTC: (day, hour, minute, second); paid 14 s later, but for the unpaid
+    // second order and the cancelled fourth.
+    let placed = [
+        (10, 14, 8, 25),
+        (10, 15, 42, 3),
+        (10, 17, 5, 51),
+        (10, 19, 30, 12),
+        (10, 22, 14, 40),
+        (11, 0, 3, 9),
+        (11, 1, 47, 33),
+        (11, 3, 20, 18),
+        (11, 5, 2, 47),
+        (11, 6, 41, 5),
+        (11, 8, 15, 56),
+        (11, 9, 58, 21),
+    ];
+    let want: Vec<(jiff::Timestamp, Option<jiff::Timestamp>)> = placed
+        .iter()
+        .enumerate()
+        .map(|(i, &(d, h, m, s))| {
+            let t = jiff::civil::date(2026, 11, d)
+                .at(h, m, s, 0)
+                .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+                .expect("a UTC time")
+                .timestamp();
+            let paid = (i != 1 && i != 3).then(|| t + jiff::SignedDuration::from_secs(14));
+            (t, paid)
+        })
+        .collect();
+    let mut samples: Vec<(&str, &str)> = SAMPLES.to_vec();
+    samples.push((
+        "examples/profiles/woocommerce-eu.yaml",
+        "woocommerce_eu_orders.csv",
+    ));
+    let mut first = Vec::new();
+    for (profile, file) in samples {
+        let got = sample_times(profile, file);
+        assert_eq!(got.len(), want.len(), "{profile}");
+        for (i, ((placed_at, paid_at), (placed, paid))) in got.iter().zip(&want).enumerate() {
+            assert_eq!(instant(profile, placed_at), *placed, "{profile} #{i}");
+            // Amazon's report has no payment time.
+            if profile == "amazon" {
+                assert_eq!(paid_at, "", "{profile} #{i}");
+                continue;
+            }
+            match paid {
+                Some(paid) => assert_eq!(instant(profile, paid_at), *paid, "{profile} #{i}"),
+                None => assert_eq!(paid_at, "", "{profile} #{i}: unpaid, so blank"),
+            }
+        }
+        first.push(format!("{profile}: {}", got[0].0));
+    }
+    insta::assert_snapshot!(first.join("\n"), @r"
+    shopify: 2026-11-10T09:08:25-05:00
+    amazon: 2026-11-10T14:08:25+00:00
+    taobao: 2026-11-10T22:08:25+08:00
+    jd: 2026-11-10T22:08:25+08:00
+    tiktok: 2026-11-10T06:08:25-08:00
+    woocommerce: 2026-11-10T09:08:25-05:00
+    examples/profiles/woocommerce-eu.yaml: 2026-11-10T15:08:25+01:00
+    ");
+}
+
+/// A profile with dates: an unreadable one costs its own order only, named with the line,
+/// the field, the value as exported and the formats tried; a blank one stays blank.
+#[test]
+fn an_unreadable_date_is_bad_input_for_its_order() {
+    let profile = r#"
+format: csv
+timezone: America/Los_Angeles
+spreadsheet_values: true
+fields:
+  order_id: { from: Id }
+  placed_at: { from: Created, date: { formats: ["%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M"] } }
+  paid_at: { from: Paid, date: ["%m/%d/%Y %I:%M:%S %p"] }
+"#;
+    let export = "Id,Created,Paid\n\
+                  1,11/21/2026 10:05:00 PM,11/21/2026 10:05:14 PM\n\
+                  2,11/21/2026 22:05,\n\
+                  3,21/11/2026 22:05:00,\n\
+                  4,tomorrow,11/21/2026 10:05:14 PM\n\
+                  5,2026-11-01T01:30:00,'11/01/2026 01:30:00 AM\n\
+                  6,11/21/2026 10:05:00 PM,13/40/2026 10:05:14 PM\n";
+    insta::assert_snapshot!(read_with(TIME_RULES, profile, "o.csv", export.as_bytes()).join("\n"), @r#"
+    1: [Text("2026-11-21T22:05:00-08:00"), Text("2026-11-21T22:05:14-08:00")]
+    2: [Text("2026-11-21T22:05:00-08:00"), Missing]
+    3: line 4: field `placed_at`, value `21/11/2026 22:05:00`: not a date in ISO 8601 or any of the formats `%m/%d/%Y %I:%M:%S %p`, `%m/%d/%Y %H:%M`
+    4: line 5: field `placed_at`, value `tomorrow`: not a date in ISO 8601 or any of the formats `%m/%d/%Y %I:%M:%S %p`, `%m/%d/%Y %H:%M`
+    5: [Text("2026-11-01T01:30:00-07:00"), Text("2026-11-01T01:30:00-07:00")]
+    6: line 7: field `paid_at`, value `13/40/2026 10:05:14 PM`: not a date in ISO 8601 or any of the formats `%m/%d/%Y %I:%M:%S %p`
+    "#);
+}
+
+#[test]
+fn a_bad_timezone_or_date_key_is_an_error_when_the_profile_loads() {
+    let zone = "timezone: Asia/Shangai\nfields:\n  order_id: { from: Name }\n";
+    let err = Profile::parse(zone, "shop.yaml", "shop").expect_err("an unknown zone");
+    assert!(
+        err.message
+            .starts_with("profile `shop.yaml`: `timezone` `Asia/Shangai` is not a time zone"),
+        "{}",
+        err.message
+    );
+    let key = "fields:\n  order_id: { from: Name }\n  placed_at: { from: Created, date: { formts: [\"%F\"] } }\n";
+    let err = Profile::parse(key, "shop.yaml", "shop").expect_err("an unknown key");
+    assert!(
+        err.message.contains("line 3") && err.message.contains("unknown field `formts`"),
+        "{}",
+        err.message
+    );
+    let format = "fields:\n  placed_at: { from: Created, date: [\"%H:%M\"] }\n";
+    let err = Profile::parse(format, "shop.yaml", "shop").expect_err("a format without a date");
+    assert!(
+        err.message
+            .starts_with("profile `shop.yaml`: field `placed_at`: `%H:%M` cannot read a date back"),
+        "{}",
+        err.message
+    );
 }

@@ -1,5 +1,5 @@
 //! One raw value through a field's steps: spreadsheet repair, capture, split, aliases,
-//! amount. The order of the steps is the one docs/PROFILES.md gives.
+//! amount or date. The order of the steps is the one docs/PROFILES.md gives.
 
 use rust_decimal::Decimal;
 
@@ -43,12 +43,13 @@ pub fn clean(
         if piece.is_empty() {
             return Ok(());
         }
-        match spec.amount {
-            None => out.push(piece.to_string()),
-            Some(decimal) => match amount(piece, decimal) {
+        match (spec.amount, &spec.date) {
+            (Some(decimal), _) => match amount(piece, decimal) {
                 Some(d) => out.push(d.to_string()),
                 None => return Err("not an amount".into()),
             },
+            (None, Some(date)) => out.push(date.canonical(piece)?),
+            (None, None) => out.push(piece.to_string()),
         }
         Ok(())
     };

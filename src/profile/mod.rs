@@ -6,6 +6,7 @@
 //! the same [`RawOrder`](crate::input::RawOrder)s, which typing and deciding take as usual.
 
 mod clean;
+mod date;
 mod group;
 mod model;
 mod rows;

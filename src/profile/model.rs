@@ -2,9 +2,12 @@
 
 use std::collections::BTreeMap;
 
+use jiff::tz::TimeZone;
 use regex::Regex;
-use serde::Deserialize;
+use serde::de::{self, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 
+use super::date::DateSpec;
 use crate::input::{FatalError, Format};
 
 /// A checked profile, ready to map an export.
@@ -17,6 +20,9 @@ pub struct Profile {
     pub encoding: Encoding,
     pub group_by: Option<String>,
     pub spreadsheet_values: bool,
+    /// The zone of dates written without an offset; `None` leaves them civil, for the rule
+    /// set's zone.
+    pub timezone: Option<TimeZone>,
     /// By field name.
     pub fields: BTreeMap<String, FieldSpec>,
 }
@@ -50,6 +56,8 @@ pub struct FieldSpec {
     pub aliases: Aliases,
     /// The decimal separator of an amount, when the value is one.
     pub amount: Option<char>,
+    /// How the value is read as a date, when it is one.
+    pub date: Option<DateSpec>,
     pub combine: Combine,
 }
 
@@ -109,6 +117,7 @@ struct ProfileFile {
     group_by: Option<String>,
     #[serde(default)]
     spreadsheet_values: bool,
+    timezone: Option<String>,
     fields: BTreeMap<String, FieldFile>,
 }
 
@@ -132,6 +141,7 @@ struct FieldFile {
     #[serde(default)]
     aliases: BTreeMap<String, String>,
     amount: Option<AmountFile>,
+    date: Option<DateFile>,
     combine: Option<Combine>,
 }
 
@@ -146,6 +156,44 @@ enum OneOrMany {
 #[serde(deny_unknown_fields)]
 struct AmountFile {
     decimal: Option<String>,
+}
+
+/// `date: { formats: [...] }`, or the list alone: `date: ["%m/%d/%Y", ...]`.
+struct DateFile {
+    formats: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DateMap {
+    #[serde(default)]
+    formats: Vec<String>,
+}
+
+// By hand, not `#[serde(untagged)]`: an untagged enum turns `formts:` into "did not match
+// any variant", where the map's own `deny_unknown_fields` names the key and its line.
+impl<'de> Deserialize<'de> for DateFile {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = DateFile;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list of formats, or a map with `formats`")
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<DateFile, A::Error> {
+                let formats = Vec::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+                Ok(DateFile { formats })
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<DateFile, A::Error> {
+                let m = DateMap::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(DateFile { formats: m.formats })
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 impl Profile {
@@ -175,10 +223,24 @@ impl Profile {
             Some(d) if d.len() == 1 => Some(d.as_bytes()[0]),
             Some(d) => return Err(bad(format!("`delimiter` is one character, not `{d}`"))),
         };
+        let timezone = match file.timezone.as_deref() {
+            None => None,
+            Some(name) => Some(TimeZone::get(name).map_err(|e| {
+                FatalError {
+                message: format!(
+                    "profile `{origin}`: `timezone` `{name}` is not a time zone jiff knows: {e}"
+                ),
+                help: Some(
+                    "give an IANA name, such as `Asia/Shanghai`, `America/Los_Angeles` or `UTC`"
+                        .into(),
+                ),
+            }
+            })?),
+        };
         let mut fields = BTreeMap::new();
         for (name, spec) in file.fields {
-            let spec =
-                FieldSpec::check(spec, true).map_err(|e| bad(format!("field `{name}`: {e}")))?;
+            let spec = FieldSpec::check(spec, true, timezone.as_ref())
+                .map_err(|e| bad(format!("field `{name}`: {e}")))?;
             fields.insert(name, spec);
         }
         Ok(Profile {
@@ -194,13 +256,14 @@ impl Profile {
             encoding: file.encoding,
             group_by: file.group_by,
             spreadsheet_values: file.spreadsheet_values,
+            timezone,
             fields,
         })
     }
 }
 
 impl FieldSpec {
-    fn check(f: FieldFile, top: bool) -> Result<Self, String> {
+    fn check(f: FieldFile, top: bool, zone: Option<&TimeZone>) -> Result<Self, String> {
         let source = match (f.from, f.value, f.first_of) {
             (Some(OneOrMany::One(c)), None, None) => Source::From(vec![c]),
             (Some(OneOrMany::Many(cs)), None, None) if !cs.is_empty() => Source::From(cs),
@@ -208,7 +271,7 @@ impl FieldSpec {
             (None, None, Some(specs)) if !specs.is_empty() => Source::FirstOf(
                 specs
                     .into_iter()
-                    .map(|s| FieldSpec::check(s, false))
+                    .map(|s| FieldSpec::check(s, false, zone))
                     .collect::<Result<_, _>>()?,
             ),
             _ => {
@@ -236,6 +299,16 @@ impl FieldSpec {
                 _ => return Err(format!("`amount.decimal` is `.` or `,`, not `{d}`")),
             },
         };
+        if f.date.is_some() && amount.is_some() {
+            return Err("give `date` or `amount`, not both".into());
+        }
+        if f.date.is_some() && f.combine == Some(Combine::Sum) {
+            return Err("dates cannot be added up: `combine: sum` does not go with `date`".into());
+        }
+        let date = f
+            .date
+            .map(|d| DateSpec::new(d.formats, zone.cloned()))
+            .transpose()?;
         let lists = f.split.is_some()
             || matches!(&source, Source::From(cs) if cs.iter().any(|c| c.contains("[]")));
         let combine = f.combine.unwrap_or(if lists {
@@ -249,6 +322,7 @@ impl FieldSpec {
             split: f.split,
             aliases: Aliases::new(f.aliases),
             amount,
+            date,
             combine,
         })
     }
