@@ -713,7 +713,8 @@ fn summary_prints_counts_to_stderr() {
     assert_eq!(r.stdout, plain.stdout, "--summary leaves the records alone");
     let lines: Vec<&str> = r.stderr.lines().map(str::trim_end).collect();
     for expected in [
-        "rule set kids-apparel 2026.11.1",
+        "rule set kids-apparel 2026.11.2",
+        "now 2026-11-05T12:00:00+08:00 (time zone Asia/Shanghai)",
         "10 orders: 6 decided, 4 invalid",
         "route:",
         "         2  guangzhou-dc",
@@ -756,7 +757,7 @@ fn explain_adds_an_explain_column_to_csv() {
     let header = csv_header(&r.stdout);
     let error = header.iter().position(|h| h == "error").unwrap();
     assert_eq!(header[error + 1], "explain");
-    assert_eq!(header[error + 2..], ["ruleset", "version"]);
+    assert_eq!(header[error + 2..], ["ruleset", "version", "now"]);
 
     let recs = csv_records(&r.stdout);
     assert_eq!(recs.len(), 10);
@@ -769,7 +770,7 @@ fn explain_adds_an_explain_column_to_csv() {
         "{e}"
     );
     assert!(e.contains("urgent_note: matched"), "{e}");
-    assert_eq!(e.matches("; ").count(), 12, "13 rules: {e}");
+    assert_eq!(e.matches("; ").count(), 15, "16 rules: {e}");
     // An invalid order has no explanation.
     assert_eq!(recs[1]["explain"], "");
     // The decisions are those of a run without --explain.
@@ -787,7 +788,7 @@ fn explain_adds_an_explain_array_to_jsonl() {
     let recs = jsonl_records(&r.stdout);
     assert_eq!(recs.len(), 10);
     let e = recs[4]["explain"].as_array().expect("explain is an array");
-    assert_eq!(e.len(), 13, "one entry per rule");
+    assert_eq!(e.len(), 16, "one entry per rule");
     assert_eq!(e[0]["rule"], "presale_hold");
     assert_eq!(e[0]["matched"], true);
     assert_eq!(
@@ -797,9 +798,9 @@ fn explain_adds_an_explain_array_to_jsonl() {
             {"test": "warehouse = \"guangzhou\"", "result": true},
         ])
     );
-    assert_eq!(e[1]["rule"], "store_pickup");
-    assert_eq!(e[1]["matched"], false);
-    assert_eq!(e[1]["tests"][0]["result"], false);
+    assert_eq!(e[2]["rule"], "store_pickup");
+    assert_eq!(e[2]["matched"], false);
+    assert_eq!(e[2]["tests"][0]["result"], false);
     assert_eq!(recs[1]["explain"], serde_json::json!([]), "invalid order");
     let plain = run_kids_with(KIDS_CSV, &["--format", "jsonl"]);
     assert!(
@@ -876,7 +877,7 @@ fn explain_an_order_given_as_json() {
         .iter()
         .filter(|l| l.ends_with("<- first failing test"))
         .count();
-    assert_eq!(no_match, 11);
+    assert_eq!(no_match, 14);
     assert_eq!(marks, no_match);
 }
 

@@ -103,10 +103,15 @@ fn jsonl_records_have_the_documented_shape() {
     assert_eq!(first["route_rules"], serde_json::json!(["south_china_dc"]));
     assert_eq!(first["approval"], "auto");
     assert_eq!(first["approval_rules"], serde_json::json!([]));
-    assert_eq!(first["flags"], serde_json::json!([]));
+    assert_eq!(
+        first["flags"],
+        serde_json::json!(["overdue", "monday-review"])
+    );
     assert_eq!(first["error"], Value::Null);
     assert_eq!(first["ruleset"], "kids-apparel");
-    assert_eq!(first["version"], "2026.11.1");
+    assert_eq!(first["version"], "2026.11.2");
+    // The rule set has datetime fields: each record says which "now" decided it.
+    assert_eq!(first["now"], "2026-11-05T12:00:00+08:00");
 }
 
 /// Hand-checked tie-breaks of `highest`: when several rules set the top value, the first
@@ -149,7 +154,7 @@ fn kids_apparel_compiled_tree() {
     let again = routebook(&["compile", "rules/kids-apparel.rules", "--emit", "tree"]).stdout;
     assert_eq!(tree, again, "compiling twice gives the same tree");
     assert!(
-        tree.starts_with("# 13 rules over 9 fields:"),
+        tree.starts_with("# 16 rules over 14 fields:"),
         "the tree starts with its summary line: {}",
         tree.lines().next().unwrap_or_default()
     );

@@ -46,7 +46,7 @@ fn lower_threshold(dir: &tempfile::TempDir) -> String {
                 "when amount > 2000 and amount <= 10_000",
                 "when amount > 1000 and amount <= 10_000",
             ),
-            ("version \"2026.11.1\"", "version \"2026.11.2\""),
+            ("version \"2026.11.2\"", "version \"2026.11.3\""),
         ],
     )
 }
@@ -93,8 +93,8 @@ fn json_report_and_per_order_changes() {
     let doc: Value = serde_json::from_str(&r.stdout).expect("JSON report");
     assert_eq!(doc["orders"], 20);
     assert_eq!(doc["changed"], 3);
-    assert_eq!(doc["old"]["version"], "2026.11.1");
-    assert_eq!(doc["new"]["version"], "2026.11.2");
+    assert_eq!(doc["old"]["version"], "2026.11.2");
+    assert_eq!(doc["new"]["version"], "2026.11.3");
     let approval = decision(&doc, "approval");
     assert_eq!(approval["changed"], 3);
     let t = &approval["transitions"][0];
@@ -255,7 +255,7 @@ fn without_input_a_lower_threshold_shows_exactly_the_orders_that_move() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert_eq!(
         without_tmp(&r.stdout, &dir),
-        "rules/kids-apparel.rules (kids-apparel 2026.11.1) -> [TMP]/lower.rules (kids-apparel 2026.11.2) \
+        "rules/kids-apparel.rules (kids-apparel 2026.11.2) -> [TMP]/lower.rules (kids-apparel 2026.11.3) \
          (no orders given: example orders whose decisions change)\n\
          approval: auto -> regional-manager\n  for example amount = 1500\n  \
          orders with amount > 1000 and amount <= 2000\n"

@@ -181,7 +181,7 @@ pub struct NowArg {
     /// The moment `older than` and `within` measure from, such as
     /// `2026-12-01T02:00:00+08:00` (without an offset: in the rule set's time zone).
     /// Default: when the command starts. Give it to make a run repeatable.
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_name = "TIME", env = "ROUTEBOOK_NOW")]
     pub now: Option<String>,
 }
 

@@ -48,7 +48,7 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
     let mut coverage = Vec::new();
     let mut broken_rules = false;
     for g in &groups {
-        let (_, set) = match load_rules(&g.rules, &args.now) {
+        let (_, mut set) = match load_rules(&g.rules, &args.now) {
             Ok(x) => x,
             Err(CliError::RulesHaveErrors(_)) => {
                 broken_rules = true;
@@ -67,7 +67,18 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         let mut raw = RawOrder::default();
         let mut matched_by = vec![0usize; set.rules.len()];
         let (mut g_passed, mut g_failed) = (0, 0);
+        let run_now = set.clock.now;
         for (path, file) in &files {
+            set.clock.now = match &file.now {
+                Some(text) => crate::time::parse_instant(text, &set.clock.zone).map_err(|e| {
+                    CliError::Usage(format!(
+                        "`{}`: `now: {text}`: {}",
+                        path.display(),
+                        e.reason()
+                    ))
+                })?,
+                None => run_now,
+            };
             for case in &file.cases {
                 let verdict = run_case(&set, case, &mut raw, &mut |order| {
                     let outcome = decide(&set, &tree, order, &mut scratch).into_owned();

@@ -29,6 +29,8 @@ pub fn routebook_bytes_in(cwd: &Path, args: &[&str], stdin: &[u8]) -> Run<Vec<u8
         .args(args)
         .current_dir(cwd)
         .env("NO_COLOR", "1")
+        // Every run decides as of the same moment, so that time rules give stable records.
+        .env("ROUTEBOOK_NOW", NOW)
         .env_remove("FORCE_COLOR")
         .env_remove("CLICOLOR_FORCE")
         .write_stdin(stdin.to_vec())
@@ -40,6 +42,9 @@ pub fn routebook_bytes_in(cwd: &Path, args: &[&str], stdin: &[u8]) -> Run<Vec<u8
         code: out.status.code().expect("exited normally, not by a signal"),
     }
 }
+
+/// The "now" of every run in the tests: the morning after the example exports.
+pub const NOW: &str = "2026-11-05T12:00:00+08:00";
 
 /// Runs `routebook ARGS` in `cwd`, feeding `stdin`.
 pub fn routebook_in(cwd: &Path, args: &[&str], stdin: &[u8]) -> Run {

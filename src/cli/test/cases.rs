@@ -16,6 +16,9 @@ use crate::input::RawOrder;
 pub struct CaseFile {
     /// The rule file, relative to the case file.
     pub rules: Option<PathBuf>,
+    /// The moment the cases were written against (`older than`, `within`): a case file
+    /// pins it, so that its expectations hold on any day.
+    pub now: Option<String>,
     pub cases: Vec<Case>,
 }
 
