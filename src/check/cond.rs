@@ -137,6 +137,28 @@ impl Checker {
                 let (a, b) = (self.instant(field, a), self.instant(field, b));
                 range(Some((a?, true)), Some((b?, true)))
             }
+            (OpExpr::Compare(cmp, _), FieldType::DateTime) => {
+                let instead = match cmp {
+                    CmpOp::Lt | CmpOp::Le => {
+                        "`before 2026-11-11` (or `between` for an inclusive range)"
+                    }
+                    CmpOp::Gt | CmpOp::Ge => {
+                        "`after 2026-11-11` (or `between` for an inclusive range)"
+                    }
+                    CmpOp::Eq | CmpOp::Ne => "`between T1 and T2`, a range rather than one instant",
+                };
+                self.errors.push(
+                    wrong_test(
+                        op.node.word(),
+                        &field.name,
+                        ty.describe(),
+                        ty.tests(),
+                        op.span,
+                    )
+                    .help(format!("datetimes are compared in words: write {instead}")),
+                );
+                None
+            }
             // On the age field: `older than D` is now - F > D, `within D` is now - F <= D.
             (OpExpr::OlderThan(lit), _) if part == Some(Part::Age) => {
                 range(Some((self.duration(lit)?, false)), None)
