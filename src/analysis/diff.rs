@@ -35,6 +35,10 @@ pub enum DiffError {
         "field `{0}` has a different type in the two rule files; compare them on real orders with --input"
     )]
     FieldChanged(String),
+    #[error(
+        "the two rule files have different time zones, so `{0}` means another hour or day; compare them on real orders with --input"
+    )]
+    ZoneChanged(String),
     #[error("the two rule files name different key fields (`{0}`, `{1}`)")]
     KeyChanged(String, String),
     #[error(
@@ -123,6 +127,7 @@ fn merge(old: &RuleSet, new: &RuleSet) -> Result<(RuleSet, Sides, Sides), DiffEr
             None => fields.push(f.clone()),
         }
     }
+    let declared = fields.len();
     // Derived fields (`hour of placed_at`) follow the declared ones, pointing at the
     // merged ids. A local hour or weekday means another thing in another zone.
     let zone_moved = old.clock.zone != new.clock.zone;
@@ -132,7 +137,7 @@ fn merge(old: &RuleSet, new: &RuleSet) -> Result<(RuleSet, Sides, Sides), DiffEr
                 .derived
                 .expect("after the declared fields every field is derived");
             if zone_moved && d.part != Part::Age {
-                return Err(DiffError::FieldChanged(f.name.clone()));
+                return Err(DiffError::ZoneChanged(f.name.clone()));
             }
             let of = fields
                 .iter()
@@ -151,6 +156,7 @@ fn merge(old: &RuleSet, new: &RuleSet) -> Result<(RuleSet, Sides, Sides), DiffEr
         version: None,
         key: old.key,
         fields,
+        declared,
         decisions: Vec::new(),
         rules: Vec::new(),
         clock: old.clock.clone(),

@@ -42,6 +42,7 @@ impl Checker {
         Some(RuleSet {
             name,
             version,
+            declared: self.fields.iter().filter(|f| f.derived.is_none()).count(),
             fields: std::mem::take(&mut self.fields),
             key,
             decisions: std::mem::take(&mut self.decisions),

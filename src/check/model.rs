@@ -19,6 +19,8 @@ pub struct RuleSet {
     pub name: Option<String>,
     pub version: Option<String>,
     pub fields: Vec<Field>,
+    /// How many of `fields` are declared (read from exports); derived ones follow.
+    pub declared: usize,
     pub key: FieldId,
     pub decisions: Vec<Decision>,
     pub rules: Vec<Rule>,
@@ -30,12 +32,7 @@ impl RuleSet {
     /// The fields read from an export: every declared field. Derived fields (`hour of
     /// placed_at`) follow them and are computed from their datetime.
     pub fn inputs(&self) -> &[Field] {
-        let n = self
-            .fields
-            .iter()
-            .take_while(|f| f.derived.is_none())
-            .count();
-        &self.fields[..n]
+        &self.fields[..self.declared]
     }
 
     /// A number of a decimal-like field as the rules write it: an instant for a

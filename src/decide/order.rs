@@ -29,7 +29,7 @@ pub struct Order<'a> {
 /// than`) to an order's declared values: computed from the datetime with the rule set's
 /// clock, missing where the datetime is.
 pub fn derive_values(set: &RuleSet, values: &mut Vec<Value<'_>>) {
-    for field in &set.fields[values.len()..] {
+    for field in &set.fields[set.declared..] {
         let d = field
             .derived
             .expect("fields after the declared ones are derived");
