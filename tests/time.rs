@@ -262,3 +262,40 @@ fn explain_and_the_tree_show_times_as_written() {
     assert!(tree.stdout.contains("age of placed_at"), "{}", tree.stdout);
     assert!(tree.stdout.contains("1d"), "{}", tree.stdout);
 }
+
+#[test]
+fn a_symbolic_diff_of_a_shorter_overdue_limit_shows_the_ages_that_move() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let rules = std::fs::read_to_string(common::crate_file("rules/kids-apparel.rules"))
+        .expect("readable")
+        .replace("older than 48h", "older than 24h");
+    let new = write_file(&dir, "new.rules", rules);
+    let r = routebook(&[
+        "diff",
+        "rules/kids-apparel.rules",
+        &new,
+        "--now",
+        "2026-11-05T12:00:00+08:00",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Every region that moves is an age between the two limits, and its example order
+    // is paid in between, as of the given now.
+    let regions: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("  orders with"))
+        .collect();
+    assert!(!regions.is_empty(), "{}", r.stdout);
+    for region in regions {
+        assert!(
+            region.ends_with("age of paid_at > 1d and age of paid_at <= 2d"),
+            "{region}"
+        );
+    }
+    assert!(
+        r.stdout
+            .contains("paid_at = 2026-11-04T00:00:00+08:00, now = 2026-11-05T12:00:00+08:00"),
+        "{}",
+        r.stdout
+    );
+}
