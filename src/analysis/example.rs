@@ -4,6 +4,7 @@
 
 use rust_decimal::Decimal;
 
+use super::sample;
 use super::search::Choice;
 use crate::check::{FieldId, FieldType, Part, RuleSet};
 use crate::compile::domain::{Domain, Kind, MISSING, has_bit};
@@ -141,15 +142,14 @@ pub fn build(set: &RuleSet, domains: &[Domain], path: &[Choice]) -> Option<Examp
             None => 1,
         };
         let d = &domains[id];
-        let v = value(d, cell, &bits)?;
         // The value must land where the path says: same cell, same bits.
-        let mut words = vec![0; d.words()];
-        let got = d.classify(&v.as_value(), &mut words);
-        let ok_cell = cells.is_none_or(|cs| cs.contains(&got));
-        let ok_bits = bits.iter().all(|(b, want)| has_bit(&words, *b) == *want);
-        if !(ok_cell && ok_bits) {
-            return None;
-        }
+        let lands = |v: &Owned| {
+            let mut words = vec![0; d.words()];
+            let got = d.classify(&v.as_value(), &mut words);
+            cells.is_none_or(|cs| cs.contains(&got))
+                && bits.iter().all(|(b, want)| has_bit(&words, *b) == *want)
+        };
+        let v = candidates(d, cell, &bits).into_iter().find(|v| lands(v))?;
         values.push(v);
     }
     for (id, field) in set.inputs().iter().enumerate() {
@@ -238,9 +238,11 @@ fn instant<'p>(
     None
 }
 
-fn value(d: &Domain, cell: u32, bits: &[(u32, bool)]) -> Option<Owned> {
+/// Values that may land in `cell` with `bits`, the likeliest first; the caller keeps the
+/// first that does.
+fn candidates(d: &Domain, cell: u32, bits: &[(u32, bool)]) -> Vec<Owned> {
     if cell == MISSING {
-        return Some(Owned::Missing);
+        return vec![Owned::Missing];
     }
     let wanted = |prefix: &str| -> Vec<String> {
         bits.iter()
@@ -249,52 +251,83 @@ fn value(d: &Domain, cell: u32, bits: &[(u32, bool)]) -> Option<Owned> {
             .filter_map(|lit| serde_json::from_str::<String>(lit).ok())
             .collect()
     };
-    Some(match &d.kind {
-        Kind::Decimal { points } => Owned::Decimal(Domain::representative(points, cell)),
-        Kind::Enum => Owned::Enum(cell - 1),
-        Kind::Bool => Owned::Bool(cell == 2),
+    match &d.kind {
+        Kind::Decimal { points } => vec![Owned::Decimal(Domain::representative(points, cell))],
+        Kind::Enum => vec![Owned::Enum(cell - 1)],
+        Kind::Bool => vec![Owned::Bool(cell == 2)],
         Kind::Text { literals, .. } => {
             if let Some((lit, _)) = literals.iter().find(|(_, c)| **c == cell) {
-                return Some(Owned::Text(lit.clone()));
+                return vec![Owned::Text(lit.clone())];
             }
-            let starts = wanted("starts with ");
-            let ends = wanted("ends with ");
-            let contains = wanted("contains ");
-            let mut text = String::new();
-            text.push_str(
-                starts
-                    .iter()
-                    .max_by_key(|s| s.len())
-                    .map_or("", String::as_str),
-            );
-            for c in &contains {
-                if !text.contains(c.as_str()) {
-                    text.push_str(c);
+            let longest =
+                |v: Vec<String>| v.into_iter().max_by_key(String::len).unwrap_or_default();
+            let starts = longest(wanted("starts with "));
+            let ends = longest(wanted("ends with "));
+            let mut middle = String::new();
+            for c in wanted("contains ") {
+                if !middle.contains(c.as_str()) && !starts.contains(c.as_str()) {
+                    middle.push_str(&c);
                 }
             }
-            text.push_str(
-                ends.iter()
-                    .max_by_key(|s| s.len())
-                    .map_or("", String::as_str),
-            );
-            if text.is_empty() {
-                text.push_str("other");
+            // A text a required regex matches, placed where its anchors may want it: alone,
+            // first, last, or between the other parts.
+            let mut matched: Vec<String> = vec![String::new()];
+            for pattern in wanted("matches ") {
+                let texts = sample::matching(&pattern);
+                matched = matched
+                    .iter()
+                    .flat_map(|m| texts.iter().map(move |t| format!("{m}{t}")))
+                    .take(16)
+                    .collect();
             }
-            // "Other" text must not be one of the literals the rules compare with.
-            while literals.contains_key(&text) {
-                text.push('~');
+            let mut texts: Vec<String> = Vec::new();
+            for m in &matched {
+                texts.extend([
+                    format!("{starts}{middle}{m}{ends}"),
+                    format!("{m}{starts}{middle}{ends}"),
+                    format!("{starts}{middle}{ends}{m}"),
+                    format!("{starts}{m}{middle}{ends}"),
+                    m.clone(),
+                ]);
             }
-            Owned::Text(text)
+            let mut out: Vec<Owned> = Vec::new();
+            for mut text in texts {
+                if text.is_empty() {
+                    text.push_str("other");
+                }
+                // "Other" text must not be one of the literals the rules compare with.
+                while literals.contains_key(&text) {
+                    text.push('~');
+                }
+                let v = Owned::Text(text);
+                if !out.contains(&v) {
+                    out.push(v);
+                }
+            }
+            out
         }
         Kind::Tags { .. } => {
-            let mut tags = wanted("has ");
-            tags.extend(wanted("contains "));
-            if tags.is_empty() {
-                tags.push("other".into());
+            let has = wanted("has ");
+            let contains = wanted("contains ");
+            // A tag that contains a text without being it (`has "x"` false, `contains "x"`
+            // true) needs more than the text itself.
+            let padded = contains.iter().map(|c| {
+                if has.contains(c) {
+                    c.clone()
+                } else {
+                    format!("{c}~")
+                }
+            });
+            let mut plain: Vec<String> = has.iter().chain(&contains).cloned().collect();
+            let mut longer: Vec<String> = has.iter().cloned().chain(padded).collect();
+            for tags in [&mut plain, &mut longer] {
+                if tags.is_empty() {
+                    tags.push("other".into());
+                }
             }
-            Owned::Tags(tags)
+            vec![Owned::Tags(plain), Owned::Tags(longer)]
         }
-    })
+    }
 }
 
 /// A region as conditions a person reads: `amount > 2000 and channel in ["tmall"]`.

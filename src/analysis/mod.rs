@@ -5,6 +5,7 @@
 mod checks;
 pub mod diff;
 pub mod example;
+mod sample;
 pub mod search;
 
 use crate::check::{DecisionId, RuleId, RuleSet};
