@@ -171,6 +171,12 @@ fn cond() -> impl Strategy<Value = Vec<String>> {
         Just("tags has any [\"x\", \"y\"]"),
         Just("tags has none east"),
         Just("tags contains \"LIVE\""),
+        Just("placed before 2026-11-11T20:00"),
+        Just("placed between 2026-11-01 and 2026-11-11T23:59:59+08:00"),
+        Just("placed older than 1d12h"),
+        Just("placed within 30m"),
+        Just("hour of placed between 0 and 5"),
+        Just("weekday of placed in [\"sat\", \"sun\"]"),
     ]
     .prop_map(|s| s.split(' ').map(str::to_string).collect::<Vec<_>>());
     leaf.prop_recursive(4, 24, 2, |inner| {
@@ -213,7 +219,7 @@ fn file_tokens() -> impl Strategy<Value = Vec<String>> {
             t.extend(words("ruleset \"rand\" version \"1\""));
         }
         let fields = words(
-            "fields { order_id text , key amount decimal weight decimal , optional channel one of \"tmall\" , \"jd\" , \"site\" region text , optional note text , optional paid bool tags tags }",
+            "fields { order_id text , key amount decimal weight decimal , optional channel one of \"tmall\" , \"jd\" , \"site\" region text , optional note text , optional paid bool tags tags placed datetime , optional }",
         );
         let lists = words("list east = [ \"上海\" , \"x\\\"y\" ]");
         let decisions = words(
