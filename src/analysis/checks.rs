@@ -2,7 +2,7 @@
 //! each answer turned into a warning with a verified example order where one exists.
 
 use super::example::{self, Example};
-use super::search::{Found, Search, may_overlap};
+use super::search::{Bounds, Found, Search, may_overlap};
 use super::{Kind, Warning, same_values};
 use crate::check::{Cond, DecisionId, FieldId, Policy, RuleId, RuleSet};
 use crate::compile::formula::{F, TRUE};
@@ -14,7 +14,7 @@ pub struct Analysis<'s, 'a> {
     pub warnings: Vec<Warning>,
     /// Rules whose condition no order satisfies.
     dead: Vec<bool>,
-    bounds: Vec<Vec<(FieldId, Vec<bool>)>>,
+    bounds: Vec<Bounds>,
     /// Per rule and decision: the rule can never set the decision's value.
     never_wins: Vec<Vec<bool>>,
     /// Rules by the cells they allow on the first-examined field (see `neighbours`).
@@ -148,9 +148,7 @@ impl<'s, 'a> Analysis<'s, 'a> {
             };
             for (r, b) in self.bounds.iter().enumerate() {
                 match b.iter().find(|(f, _)| *f == field) {
-                    Some((_, cells)) => (0..ncells)
-                        .filter(|c| cells[*c])
-                        .for_each(|c| index.buckets[c].push(r)),
+                    Some((_, cells)) => cells.iter().for_each(|c| index.buckets[c].push(r)),
                     None => index.anywhere.push(r),
                 }
             }
@@ -178,9 +176,7 @@ impl<'s, 'a> Analysis<'s, 'a> {
         let mut out: Vec<RuleId> = match cells {
             Some((ix, cells)) => cells
                 .iter()
-                .enumerate()
-                .filter(|(_, allowed)| **allowed)
-                .flat_map(|(c, _)| ix.buckets[c].iter().copied())
+                .flat_map(|c| ix.buckets[c].iter().copied())
                 .chain(ix.anywhere.iter().copied())
                 .collect(),
             None => (0..self.set.rules.len()).collect(),

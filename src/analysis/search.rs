@@ -249,7 +249,7 @@ impl<'a> Search<'a> {
 
     /// Per field of `f`, the cells where `f` can still hold: a cheap over-approximation
     /// used to skip pairs of rules that cannot overlap.
-    pub fn bounds(&mut self, f: F) -> Found<Vec<(FieldId, Vec<bool>)>> {
+    pub fn bounds(&mut self, f: F) -> Found<Bounds> {
         self.work = 0;
         let mut fields: Vec<FieldId> = Vec::new();
         let atoms = &self.lw.atoms;
@@ -263,10 +263,10 @@ impl<'a> Search<'a> {
         let mut out = Vec::with_capacity(fields.len());
         for field in fields {
             let n = self.lw.domains[field].ncells as usize;
-            let mut ok = vec![false; n];
+            let mut ok = CellSet::new(n);
             for (cells, g) in self.cell_groups(f, field)? {
-                for cell in cells {
-                    ok[cell as usize] = g != FALSE;
+                if g != FALSE {
+                    cells.iter().for_each(|c| ok.insert(*c as usize));
                 }
             }
             out.push((field, ok));
@@ -275,11 +275,47 @@ impl<'a> Search<'a> {
     }
 }
 
+/// Per field a condition constrains, the cells where it can hold.
+pub type Bounds = Vec<(FieldId, CellSet)>;
+
+/// A set of one field's cells, a bit each: comparing two rules' bounds is then a few
+/// word operations, which matters when ten thousand rules are compared pairwise.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CellSet(Vec<u64>);
+
+impl CellSet {
+    pub fn new(ncells: usize) -> Self {
+        CellSet(vec![0; ncells.div_ceil(64)])
+    }
+
+    pub fn insert(&mut self, cell: usize) {
+        self.0[cell / 64] |= 1 << (cell % 64);
+    }
+
+    pub fn contains(&self, cell: usize) -> bool {
+        self.0[cell / 64] >> (cell % 64) & 1 == 1
+    }
+
+    /// Whether the two sets share a cell.
+    pub fn meets(&self, other: &CellSet) -> bool {
+        self.0.iter().zip(&other.0).any(|(a, b)| a & b != 0)
+    }
+
+    /// The cells in the set, in order.
+    pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0.iter().enumerate().flat_map(|(w, bits)| {
+            (0..64)
+                .filter(move |b| bits >> b & 1 == 1)
+                .map(move |b| w * 64 + b)
+        })
+    }
+}
+
 /// Whether two rules' bounds leave some cell in common on every field both constrain.
-pub fn may_overlap(a: &[(FieldId, Vec<bool>)], b: &[(FieldId, Vec<bool>)]) -> bool {
+pub fn may_overlap(a: &[(FieldId, CellSet)], b: &[(FieldId, CellSet)]) -> bool {
     a.iter().all(|(fa, ca)| {
         b.iter()
             .find(|(fb, _)| fb == fa)
-            .is_none_or(|(_, cb)| ca.iter().zip(cb).any(|(x, y)| *x && *y))
+            .is_none_or(|(_, cb)| ca.meets(cb))
     })
 }
