@@ -108,14 +108,17 @@ impl<'a> Search<'a> {
             }
         });
         let mut groups: Vec<(Vec<Option<bool>>, Vec<u32>)> = Vec::new();
+        // One key buffer for every cell: a decimal field can have thousands of cells.
+        let mut key: Vec<Option<bool>> = Vec::with_capacity(mine.len());
         for cell in self.allowed(field) {
-            let key: Vec<Option<bool>> = mine
-                .iter()
-                .map(|a| self.cell_value(*a, field, cell))
-                .collect();
+            key.clear();
+            for a in &mine {
+                let v = self.cell_value(*a, field, cell);
+                key.push(v);
+            }
             match groups.iter_mut().find(|(k, _)| *k == key) {
                 Some((_, cells)) => cells.push(cell),
-                None => groups.push((key, vec![cell])),
+                None => groups.push((key.clone(), vec![cell])),
             }
         }
         let mut out = Vec::with_capacity(groups.len());

@@ -67,20 +67,25 @@ pub enum Kind {
     },
 }
 
-/// Whether an interval holds a whole decimal cell. Its bounds are among the points, so
-/// an open cell `(a, b)` is inside exactly when the bounds lie outside it: decided from
-/// the points alone, with no arithmetic that could round or overflow.
-fn covers(iv: &Interval, points: &[Decimal], cell: u32) -> bool {
-    let c = cell as usize;
-    if c % 2 == 0 {
-        return iv.contains(points[c / 2 - 1]);
-    }
-    let i = c / 2;
-    let below = i.checked_sub(1).map(|j| points[j]);
-    let above = points.get(i).copied();
-    let lo_ok = iv.lo.is_none_or(|l| below.is_some_and(|a| l.value <= a));
-    let hi_ok = iv.hi.is_none_or(|h| above.is_some_and(|b| h.value >= b));
-    lo_ok && hi_ok
+/// The first and last cell an interval covers (the cells between are covered too; an
+/// empty interval gives `first > last`). Its bounds are among the points, so each is
+/// found by binary search instead of testing every cell with [`covers`].
+fn covered(iv: &Interval, points: &[Decimal], ncells: u32) -> (u32, u32) {
+    let at = |v: &Decimal| {
+        count(
+            points
+                .binary_search(v)
+                .expect("bounds are among the points"),
+        )
+    };
+    // Cell 2i+2 is point i, cell 2i+1 the open interval just below it.
+    let first = iv
+        .lo
+        .map_or(1, |b| 2 * at(&b.value) + if b.inclusive { 2 } else { 3 });
+    let last = iv.hi.map_or(ncells - 1, |b| {
+        2 * at(&b.value) + if b.inclusive { 2 } else { 1 }
+    });
+    (first, last)
 }
 
 /// Whether bit `b` is set in a field's bit words, as [`Domain::classify`] sets them.
@@ -329,7 +334,8 @@ impl Domain {
         match (&self.kind, op) {
             (_, Op::Missing) => vec![cells(&|c| c == MISSING)],
             (Kind::Decimal { points }, Op::Range(iv)) => {
-                vec![cells(&|c| c != MISSING && covers(iv, points, c))]
+                let (first, last) = covered(iv, points, self.ncells);
+                vec![cells(&|c| first <= c && c <= last)]
             }
             (Kind::Enum, Op::EnumIn(values)) => {
                 vec![cells(&|c| c != MISSING && values.contains(&(c - 1)))]
@@ -413,6 +419,58 @@ impl Domain {
                 .find(|(_, c)| **c == cell)
                 .map_or_else(|| "other".into(), |(s, _)| format!("{s:?}")),
             Kind::Tags { .. } => "some".into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::Bound;
+
+    /// Whether an interval holds a whole decimal cell. Its bounds are among the points, so
+    /// an open cell `(a, b)` is inside exactly when the bounds lie outside it: decided from
+    /// the points alone, with no arithmetic that could round or overflow.
+    fn covers(iv: &Interval, points: &[Decimal], cell: u32) -> bool {
+        let c = cell as usize;
+        if c % 2 == 0 {
+            return iv.contains(points[c / 2 - 1]);
+        }
+        let i = c / 2;
+        let below = i.checked_sub(1).map(|j| points[j]);
+        let above = points.get(i).copied();
+        let lo_ok = iv.lo.is_none_or(|l| below.is_some_and(|a| l.value <= a));
+        let hi_ok = iv.hi.is_none_or(|h| above.is_some_and(|b| h.value >= b));
+        lo_ok && hi_ok
+    }
+
+    /// `covered` (binary search for the two ends) agrees with testing every cell.
+    #[test]
+    fn covered_cells_are_the_cells_the_interval_holds() {
+        let points: Vec<Decimal> = [-5, 0, 1, 7, 20].map(Decimal::from).to_vec();
+        let ncells = count(2 * points.len() + 2);
+        let bounds: Vec<Option<Bound>> = std::iter::once(None)
+            .chain(points.iter().flat_map(|p| {
+                [true, false].map(|inclusive| {
+                    Some(Bound {
+                        value: *p,
+                        inclusive,
+                    })
+                })
+            }))
+            .collect();
+        for lo in &bounds {
+            for hi in &bounds {
+                let iv = Interval { lo: *lo, hi: *hi };
+                let (first, last) = covered(&iv, &points, ncells);
+                for c in 1..ncells {
+                    assert_eq!(
+                        first <= c && c <= last,
+                        covers(&iv, &points, c),
+                        "{iv:?} cell {c}"
+                    );
+                }
+            }
         }
     }
 }
