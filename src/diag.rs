@@ -82,6 +82,53 @@ impl Diag {
         })
     }
 
+    /// A SARIF 2.1.0 `result` (code scanning tools read these), with the related places
+    /// as `relatedLocations` and the help (where the example order is) in the message.
+    pub fn to_sarif(&self, source: &Source) -> serde_json::Value {
+        let region = |span: Span| {
+            let (line, column) = source.line_col(span.start);
+            let (end_line, end_column) = source.line_col(span.end);
+            serde_json::json!({
+                "startLine": line, "startColumn": column,
+                "endLine": end_line, "endColumn": end_column,
+            })
+        };
+        let at = |span: Span| {
+            serde_json::json!({
+                "physicalLocation": {
+                    "artifactLocation": {"uri": source.name()},
+                    "region": region(span),
+                }
+            })
+        };
+        let mut text = self.message.clone();
+        if let Some(h) = &self.help {
+            text.push_str("\n");
+            text.push_str(h);
+        }
+        let related: Vec<serde_json::Value> = self
+            .related
+            .iter()
+            .enumerate()
+            .map(|(i, (span, label))| {
+                let mut loc = at(*span);
+                loc["id"] = serde_json::json!(i);
+                loc["message"] = serde_json::json!({"text": label});
+                loc
+            })
+            .collect();
+        serde_json::json!({
+            "ruleId": self.code,
+            "level": match self.level {
+                Level::Error => "error",
+                Level::Warning => "warning",
+            },
+            "message": {"text": text},
+            "locations": [at(self.span)],
+            "relatedLocations": related,
+        })
+    }
+
     /// A GitHub Actions workflow command that annotates the line in a pull request.
     pub fn to_github(&self, source: &Source) -> String {
         let (line, col) = source.line_col(self.span.start);

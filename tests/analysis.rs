@@ -982,6 +982,67 @@ fn cli_json_format_gives_warning_items() {
 }
 
 #[test]
+fn cli_sarif_format_gives_one_run_with_results_at_the_rules() {
+    let r = routebook(&[
+        "check",
+        "--format",
+        "sarif",
+        REDUNDANT,
+        "tests/fixtures/check/07-unknown-field-typo.rules",
+    ]);
+    assert_eq!(r.code, 1, "an error among the files");
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("one JSON document");
+    assert_eq!(v["version"], "2.1.0");
+    let run = &v["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "routebook");
+    let rules: Vec<&str> = run["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    assert_eq!(rules, ["redundant", "unknown-field"]);
+    let results = run["results"].as_array().expect("results");
+    let redundant: Vec<&serde_json::Value> = results
+        .iter()
+        .filter(|r| r["ruleId"] == "redundant")
+        .collect();
+    assert_eq!(redundant.len(), 3);
+    for res in &redundant {
+        assert_eq!(res["level"], "warning", "{res}");
+        let loc = &res["locations"][0]["physicalLocation"];
+        assert_eq!(loc["artifactLocation"]["uri"], REDUNDANT, "{res}");
+        assert!(
+            res["message"]["text"]
+                .as_str()
+                .is_some_and(|t| t.contains("\nfor example an order with ")),
+            "{res}"
+        );
+        assert!(
+            !res["relatedLocations"]
+                .as_array()
+                .expect("related")
+                .is_empty(),
+            "{res}"
+        );
+    }
+    let lines: Vec<u64> = redundant
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["region"]["startLine"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(lines, vec![17, 25, 33], "each at its rule's name");
+    let error = results
+        .iter()
+        .find(|r| r["ruleId"] == "unknown-field")
+        .expect("the error");
+    assert_eq!(error["level"], "error");
+}
+
+#[test]
 fn cli_github_format_gives_warning_annotations() {
     let r = routebook(&["check", "--format", "github", GAP]);
     assert_eq!(r.code, 0);

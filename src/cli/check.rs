@@ -34,6 +34,33 @@ pub struct Args {
     now: NowArg,
 }
 
+/// One SARIF run of routebook with its results, and each code that occurs as a rule.
+fn sarif_log(results: Vec<serde_json::Value>) -> serde_json::Value {
+    let mut codes: Vec<&str> = results
+        .iter()
+        .filter_map(|r| r["ruleId"].as_str())
+        .collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let rules: Vec<serde_json::Value> = codes
+        .iter()
+        .map(|c| serde_json::json!({"id": c, "name": c}))
+        .collect();
+    serde_json::json!({
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "routebook",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }},
+            // Columns count characters, as in `--format json`.
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    })
+}
+
 fn kind(s: &str) -> Result<Kind, String> {
     Kind::from_code(s).ok_or_else(|| {
         let all: Vec<&str> = Kind::ALL.iter().map(|k| k.code()).collect();
@@ -49,6 +76,8 @@ enum Format {
     Human,
     Json,
     Github,
+    /// SARIF 2.1.0, for code scanning (GitHub's upload-sarif, other SARIF viewers).
+    Sarif,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -78,16 +107,22 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         match args.format {
             Format::Human => print_human(&diags, &source),
             Format::Json => json.extend(diags.iter().map(|d| d.to_json(&source))),
+            Format::Sarif => json.extend(diags.iter().map(|d| d.to_sarif(&source))),
             Format::Github => diags
                 .iter()
                 .for_each(|d| println!("{}", d.to_github(&source))),
         }
     }
-    if let Format::Json = args.format {
-        println!(
+    match args.format {
+        Format::Json => println!(
             "{}",
             serde_json::to_string_pretty(&json).expect("JSON values serialize")
-        );
+        ),
+        Format::Sarif => println!(
+            "{}",
+            serde_json::to_string_pretty(&sarif_log(json)).expect("JSON values serialize")
+        ),
+        Format::Human | Format::Github => {}
     }
     eprintln!(
         "checked {} file{}: {errors} error{}, {warnings} warning{}",
