@@ -103,7 +103,7 @@ impl Diag {
         };
         let mut text = self.message.clone();
         if let Some(h) = &self.help {
-            text.push_str("\n");
+            text.push('\n');
             text.push_str(h);
         }
         let related: Vec<serde_json::Value> = self
