@@ -37,6 +37,9 @@ pub struct Search<'a> {
     unsat: HashSet<F>,
     /// The bits each text literal's cell fixes.
     literals: HashMap<(FieldId, u32), Option<Vec<u64>>>,
+    /// Each cell atom's cells as a bitset, and each field's allowed cells.
+    masks: HashMap<AtomId, CellSet>,
+    allowed_cells: HashMap<FieldId, CellSet>,
     /// Work on the current question, and what one question may take.
     work: usize,
     budget: usize,
@@ -53,6 +56,8 @@ impl<'a> Search<'a> {
             set,
             unsat: HashSet::default(),
             literals: HashMap::default(),
+            masks: HashMap::default(),
+            allowed_cells: HashMap::default(),
             work: 0,
             budget,
             total: 0,
@@ -107,20 +112,14 @@ impl<'a> Search<'a> {
                 mine.push(a);
             }
         });
-        let mut groups: Vec<(Vec<Option<bool>>, Vec<u32>)> = Vec::new();
-        // One key buffer for every cell: a decimal field can have thousands of cells.
-        let mut key: Vec<Option<bool>> = Vec::with_capacity(mine.len());
-        for cell in self.allowed(field) {
-            key.clear();
-            for a in &mine {
-                let v = self.cell_value(*a, field, cell);
-                key.push(v);
-            }
-            match groups.iter_mut().find(|(k, _)| *k == key) {
-                Some((_, cells)) => cells.push(cell),
-                None => groups.push((key.clone(), vec![cell])),
-            }
-        }
+        let only_cells = mine
+            .iter()
+            .all(|a| matches!(self.lw.atoms[*a as usize], Atom::Cells(..)));
+        let groups = if only_cells {
+            self.cell_atom_groups(field, &mine)
+        } else {
+            self.groups_cell_by_cell(field, &mine)
+        };
         let mut out = Vec::with_capacity(groups.len());
         for (key, cells) in groups {
             self.spend()?;
@@ -133,6 +132,82 @@ impl<'a> Search<'a> {
             out.push((cells, g));
         }
         Ok(out)
+    }
+
+    /// The groups when every atom is a set of cells (decimals, `one of`, text equality):
+    /// the allowed cells split by each atom's bitset in turn, a few word operations per
+    /// atom instead of a look-up per cell and atom. Groups come in the order of their
+    /// first cell, as [`Search::groups_cell_by_cell`] gives them.
+    fn cell_atom_groups(&mut self, field: FieldId, mine: &[AtomId]) -> Groups {
+        let allowed = match self.allowed_cells.get(&field) {
+            Some(s) => s.clone(),
+            None => {
+                let mut s = CellSet::new(self.lw.domains[field].ncells as usize);
+                self.allowed(field).for_each(|c| s.insert(c as usize));
+                self.allowed_cells.insert(field, s.clone());
+                s
+            }
+        };
+        let mut parts: Vec<(CellSet, Vec<Option<bool>>)> = vec![(allowed, Vec::new())];
+        for &a in mine {
+            let mask = self.mask(a);
+            parts = parts
+                .into_iter()
+                .flat_map(|(cells, key)| {
+                    let (yes, no) = cells.split(&mask);
+                    let with = |v: bool| {
+                        let mut k = key.clone();
+                        k.push(Some(v));
+                        k
+                    };
+                    [(yes, with(true)), (no, with(false))]
+                })
+                .filter(|(cells, _)| !cells.is_empty())
+                .collect();
+        }
+        let mut groups: Groups = parts
+            .into_iter()
+            .map(|(cells, key)| (key, cells.iter().map(|c| c as u32).collect()))
+            .collect();
+        groups.sort_by_key(|(_, cells)| cells[0]);
+        groups
+    }
+
+    /// A cell atom's cells as a bitset, cached.
+    fn mask(&mut self, a: AtomId) -> CellSet {
+        if let Some(m) = self.masks.get(&a) {
+            return m.clone();
+        }
+        let Atom::Cells(_, cells) = &self.lw.atoms[a as usize] else {
+            unreachable!("only cell atoms have masks")
+        };
+        let mut m = CellSet::new(cells.len());
+        cells
+            .iter()
+            .enumerate()
+            .filter(|(_, on)| **on)
+            .for_each(|(c, _)| m.insert(c));
+        self.masks.insert(a, m.clone());
+        m
+    }
+
+    /// The groups found cell by cell: what each atom says of the cell is its key.
+    fn groups_cell_by_cell(&mut self, field: FieldId, mine: &[AtomId]) -> Groups {
+        let mut groups: Groups = Vec::new();
+        // One key buffer for every cell: a decimal field can have thousands of cells.
+        let mut key: Vec<Option<bool>> = Vec::with_capacity(mine.len());
+        for cell in self.allowed(field) {
+            key.clear();
+            for a in mine {
+                let v = self.cell_value(*a, field, cell);
+                key.push(v);
+            }
+            match groups.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, cells)) => cells.push(cell),
+                None => groups.push((key.clone(), vec![cell])),
+            }
+        }
+        groups
     }
 
     /// Sets a bit atom, and the bits it implies (if true) or that imply it (if false).
@@ -281,6 +356,9 @@ impl<'a> Search<'a> {
 /// Per field a condition constrains, the cells where it can hold.
 pub type Bounds = Vec<(FieldId, CellSet)>;
 
+/// Cells that leave the same values to a formula's atoms: (the values, the cells).
+type Groups = Vec<(Vec<Option<bool>>, Vec<u32>)>;
+
 /// A set of one field's cells, a bit each: comparing two rules' bounds is then a few
 /// word operations, which matters when ten thousand rules are compared pairwise.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -297,6 +375,17 @@ impl CellSet {
 
     pub fn contains(&self, cell: usize) -> bool {
         self.0[cell / 64] >> (cell % 64) & 1 == 1
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(|w| *w == 0)
+    }
+
+    /// The cells in both sets, and those only in this one.
+    pub fn split(&self, other: &CellSet) -> (CellSet, CellSet) {
+        let both = self.0.iter().zip(&other.0).map(|(a, b)| a & b).collect();
+        let only = self.0.iter().zip(&other.0).map(|(a, b)| a & !b).collect();
+        (CellSet(both), CellSet(only))
     }
 
     /// Whether the two sets share a cell.
