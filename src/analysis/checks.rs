@@ -21,6 +21,8 @@ pub struct Analysis<'s, 'a> {
     index: Option<Index>,
     /// Per rule: reported unreachable for some decision.
     unreachable: Vec<bool>,
+    /// Per rule, the last `neighbours` call that met it (see there).
+    met: std::cell::RefCell<(Vec<u32>, u32)>,
 }
 
 /// Which rules can share orders with which, by the cells they allow on one field:
@@ -44,6 +46,7 @@ impl<'s, 'a> Analysis<'s, 'a> {
             never_wins: vec![vec![false; set.decisions.len()]; n],
             index: None,
             unreachable: vec![false; n],
+            met: std::cell::RefCell::new((vec![0; n], 0)),
         }
     }
 
@@ -173,17 +176,31 @@ impl<'s, 'a> Analysis<'s, 'a> {
                 .find(|(f, _)| *f == ix.field)
                 .map(|(_, c)| (ix, c))
         });
-        let mut out: Vec<RuleId> = match cells {
-            Some((ix, cells)) => cells
-                .iter()
-                .flat_map(|c| ix.buckets[c].iter().copied())
-                .chain(ix.anywhere.iter().copied())
-                .collect(),
-            None => (0..self.set.rules.len()).collect(),
+        // A rule that allows many of the field's cells stands in many buckets: each call
+        // marks the rules it has met with its own number, so that each is weighed once
+        // and only the few that may overlap are sorted, not every bucket entry.
+        let mut met = self.met.borrow_mut();
+        let (stamps, call) = &mut *met;
+        *call += 1;
+        let mut out: Vec<RuleId> = Vec::new();
+        let mut weigh = |x: RuleId| {
+            if stamps[x] != *call {
+                stamps[x] = *call;
+                if x != r && !self.dead[x] && may_overlap(&self.bounds[x], &self.bounds[r]) {
+                    out.push(x);
+                }
+            }
         };
+        match cells {
+            Some((ix, cells)) => {
+                for c in cells.iter() {
+                    ix.buckets[c].iter().for_each(|x| weigh(*x));
+                }
+                ix.anywhere.iter().for_each(|x| weigh(*x));
+            }
+            None => (0..self.set.rules.len()).for_each(&mut weigh),
+        }
         out.sort_unstable();
-        out.dedup();
-        out.retain(|x| *x != r && !self.dead[*x] && may_overlap(&self.bounds[*x], &self.bounds[r]));
         out
     }
 
