@@ -4,6 +4,7 @@ mod cond;
 pub mod err;
 mod items;
 pub mod model;
+mod time;
 
 pub use model::*;
 
