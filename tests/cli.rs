@@ -376,6 +376,26 @@ fn output_file_gets_the_records_and_stdout_stays_empty() {
     }
 }
 
+/// Regression: `-o /dev/null` wrote a temporary file and renamed it over `/dev/null`,
+/// turning the device into a regular file; everything that read `/dev/null` afterwards
+/// (cargo's own compiler probe among them) read old records instead of nothing.
+#[cfg(unix)]
+#[test]
+fn regression_output_to_dev_null_keeps_the_device() {
+    use std::os::unix::fs::FileTypeExt;
+    let r = run_kids_with(KIDS_CSV, &["-o", "/dev/null"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+    let kind = std::fs::metadata("/dev/null")
+        .expect("/dev/null exists")
+        .file_type();
+    assert!(
+        kind.is_char_device(),
+        "/dev/null is still a device: {kind:?}"
+    );
+    assert_eq!(std::fs::read("/dev/null").expect("readable"), b"");
+}
+
 #[test]
 fn output_file_is_written_also_when_orders_are_invalid() {
     let dir = tempfile::tempdir().unwrap();

@@ -490,13 +490,16 @@ fn write_in_order(
 }
 
 /// Standard output, or a temporary file beside the target that replaces it only when the
-/// run completes, so a killed run never leaves a half-written decisions file.
+/// run completes, so a killed run never leaves a half-written decisions file. A target
+/// that exists and is no regular file (`/dev/null`, a named pipe) is written as it is:
+/// renaming a file over it would replace the device itself.
 pub enum Sink {
     Stdout,
     File {
         temp: tempfile::NamedTempFile,
         path: PathBuf,
     },
+    Special(std::fs::File),
 }
 
 impl Sink {
@@ -504,14 +507,22 @@ impl Sink {
         let Some(path) = path.filter(|p| *p != Path::new("-")) else {
             return Ok(Sink::Stdout);
         };
+        let write_err = |e: std::io::Error| CliError::Write {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        };
+        if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+            let f = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(write_err)?;
+            return Ok(Sink::Special(f));
+        }
         let dir = path
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        let temp = tempfile::NamedTempFile::new_in(dir).map_err(|e| CliError::Write {
-            path: path.display().to_string(),
-            reason: e.to_string(),
-        })?;
+        let temp = tempfile::NamedTempFile::new_in(dir).map_err(write_err)?;
         Ok(Sink::File {
             temp,
             path: path.to_path_buf(),
@@ -522,6 +533,7 @@ impl Sink {
         Ok(match self {
             Sink::Stdout => Box::new(std::io::stdout().lock()),
             Sink::File { temp, .. } => Box::new(temp.as_file().try_clone()?),
+            Sink::Special(f) => Box::new(f.try_clone()?),
         })
     }
 
@@ -529,6 +541,7 @@ impl Sink {
         match self {
             Sink::Stdout => std::io::stdout().flush(),
             Sink::File { temp, path } => temp.persist(&path).map(|_| ()).map_err(|e| e.error),
+            Sink::Special(mut f) => f.flush(),
         }
     }
 }
