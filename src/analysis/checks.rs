@@ -503,8 +503,10 @@ impl<'s, 'a> Analysis<'s, 'a> {
                 continue;
             }
             let set = self.set;
+            // Regions no real order has come first at times (a datetime tested both
+            // against dates and against now): look past a few dozen before giving up.
             let ex = self
-                .example(none, 8, &|ex| {
+                .example(none, 32, &|ex| {
                     reference::evaluate(set, &ex.order()).decisions[d]
                         .values
                         .is_empty()

@@ -129,17 +129,18 @@ pub fn build(set: &RuleSet, domains: &[Domain], path: &[Choice]) -> Option<Examp
             })
             .collect();
         let blank_ok = field.optional || field.ty == FieldType::Tags;
-        // Prefer a present value; a blank only where the path asks for one.
-        let cell = match cells {
-            Some(cs) => cs
-                .iter()
-                .copied()
-                .find(|c| *c != MISSING)
-                .or_else(|| cs.first().copied())?,
-            None if blank_ok && bits.iter().all(|(_, v)| !v) && field.ty != FieldType::Bool => {
-                MISSING
+        // Prefer a present value, trying each cell the path allows (a text literal's
+        // cell may carry bits another cell cannot); a blank only where the path asks.
+        let tries: Vec<u32> = match cells {
+            Some(cs) => {
+                let mut order: Vec<u32> = cs.iter().copied().filter(|c| *c != MISSING).collect();
+                order.extend(cs.iter().copied().filter(|c| *c == MISSING));
+                order
             }
-            None => 1,
+            None if blank_ok && bits.iter().all(|(_, v)| !v) && field.ty != FieldType::Bool => {
+                vec![MISSING]
+            }
+            None => vec![1],
         };
         let d = &domains[id];
         // The value must land where the path says: same cell, same bits.
@@ -149,7 +150,9 @@ pub fn build(set: &RuleSet, domains: &[Domain], path: &[Choice]) -> Option<Examp
             cells.is_none_or(|cs| cs.contains(&got))
                 && bits.iter().all(|(b, want)| has_bit(&words, *b) == *want)
         };
-        let v = candidates(d, cell, &bits).into_iter().find(|v| lands(v))?;
+        let v = tries
+            .into_iter()
+            .find_map(|cell| candidates(d, cell, &bits).into_iter().find(|v| lands(v)))?;
         values.push(v);
     }
     for (id, field) in set.inputs().iter().enumerate() {

@@ -29,7 +29,9 @@ fn texts(hir: &Hir) -> Vec<String> {
             let one = texts(&rep.sub);
             let mut out = Vec::new();
             let least = usize::try_from(rep.min).unwrap_or(1).clamp(0, 16);
-            for n in [least, least.max(1)] {
+            // The fewest, one, and one more: `(ab)+` gives `ab` and `abab`, so a text
+            // the rules name (`ab`) is not the only one at hand.
+            for n in [least, least.max(1), least.max(1) + 1] {
                 for t in &one {
                     let s = t.repeat(n);
                     if !out.contains(&s) {

@@ -11,7 +11,9 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use crate::check::{FieldId, FieldType, RuleSet};
+use rust_decimal::Decimal;
+
+use crate::check::{FieldId, FieldType, Part, RuleSet};
 use crate::compile::domain::{Atom, Kind, MISSING, has_bit};
 use crate::compile::formula::{AtomId, F, FALSE, TRUE};
 use crate::compile::lower::{Lowered, Split};
@@ -65,7 +67,8 @@ impl<'a> Search<'a> {
         }
     }
 
-    /// The cells a field takes in valid orders: `missing` only where a blank is allowed.
+    /// The cells a field takes in valid orders: `missing` only where a blank is allowed,
+    /// and for a local hour only cells that hold a whole hour from 0 to 23.
     pub fn allowed(&self, field: FieldId) -> impl Iterator<Item = u32> + use<> {
         let f = &self.set.fields[field];
         let blank_ok = f.optional || f.ty == FieldType::Tags;
@@ -75,7 +78,16 @@ impl<'a> Search<'a> {
             Kind::Text { literals, .. } => literals.get("").copied(),
             _ => None,
         };
-        (first..self.lw.domains[field].ncells).filter(move |c| Some(*c) != empty)
+        let hours = match (&self.lw.domains[field].kind, f.derived) {
+            (Kind::Decimal { points }, Some(d)) if d.part == Part::Hour => Some(points.clone()),
+            _ => None,
+        };
+        (first..self.lw.domains[field].ncells).filter(move |c| {
+            Some(*c) != empty
+                && hours
+                    .as_ref()
+                    .is_none_or(|points| *c == MISSING || holds_an_hour(points, *c))
+        })
     }
 
     /// The value a cell gives an atom of its field: cell atoms by their mask; bits are
@@ -351,6 +363,21 @@ impl<'a> Search<'a> {
         }
         Ok(out)
     }
+}
+
+/// Whether a decimal cell holds a whole number from 0 to 23 (an hour of the day). The
+/// points are the hours the rules name, whole numbers in that range (checked).
+fn holds_an_hour(points: &[Decimal], cell: u32) -> bool {
+    let c = cell as usize;
+    if c % 2 == 0 {
+        return true;
+    }
+    let i = c / 2; // the open cell just below points[i]
+    let above = i.checked_sub(1).map(|j| points[j]);
+    let below = points.get(i).copied();
+    (0..=23)
+        .map(Decimal::from)
+        .any(|h| above.is_none_or(|a| h > a) && below.is_none_or(|b| h < b))
 }
 
 /// Per field a condition constrains, the cells where it can hold.

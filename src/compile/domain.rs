@@ -345,10 +345,22 @@ impl Domain {
                 let wanted: Vec<u32> = values.iter().map(|v| literals[v]).collect();
                 vec![cells(&|c| wanted.contains(&c))]
             }
+            // Every present text contains, starts and ends with "" (and every non-empty tag
+            // set has a tag containing it): that is "present", a set of cells, not a free
+            // bit the analysis would have to find unbuildable.
             (Kind::Text { .. } | Kind::Tags { .. }, Op::Contains(v) | Op::TagContains(v)) => v
                 .iter()
-                .map(|s| self.bit(&format!("contains {s:?}")))
+                .map(|s| {
+                    if s.is_empty() {
+                        cells(&|c| c != MISSING)
+                    } else {
+                        self.bit(&format!("contains {s:?}"))
+                    }
+                })
                 .collect(),
+            (Kind::Text { .. }, Op::StartsWith(s) | Op::EndsWith(s)) if s.is_empty() => {
+                vec![cells(&|c| c != MISSING)]
+            }
             (Kind::Text { .. }, Op::StartsWith(s)) => vec![self.bit(&format!("starts with {s:?}"))],
             (Kind::Text { .. }, Op::EndsWith(s)) => vec![self.bit(&format!("ends with {s:?}"))],
             (Kind::Text { .. }, Op::Matches(re)) => {
