@@ -376,6 +376,32 @@ fn output_file_gets_the_records_and_stdout_stays_empty() {
     }
 }
 
+/// Regression: a quote left open in one row and closed by a stray quote rows later made
+/// one valid-looking record of every row between, and those orders were lost.
+#[test]
+fn regression_a_quote_closed_rows_later_swallows_no_order() {
+    let csv = format!(
+        "{KIDS_HEADER}\n{}\"note that never ends\n{}\n{}\n{}stray\" quote\n{}\n",
+        kids_row("KA-1"),
+        kids_row("KA-2"),
+        kids_row("KA-3"),
+        kids_row("KA-4"),
+        kids_row("KA-5"),
+    );
+    let r = run_kids_on("o.csv", &csv);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    let recs = csv_records(&r.stdout);
+    assert_eq!(order_ids(&recs), ["KA-1", "KA-2", "KA-3", "KA-4", "KA-5"]);
+    for (rec, bad) in recs.iter().zip([true, false, false, true, false]) {
+        assert_eq!(!rec["error"].is_empty(), bad, "{rec:?}");
+    }
+    assert!(
+        recs[0]["error"].contains("a quote that is never closed"),
+        "{:?}",
+        recs[0]
+    );
+}
+
 /// Regression: `-o /dev/null` wrote a temporary file and renamed it over `/dev/null`,
 /// turning the device into a regular file; everything that read `/dev/null` afterwards
 /// (cargo's own compiler probe among them) read old records instead of nothing.

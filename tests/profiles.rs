@@ -284,7 +284,7 @@ proptest! {
         }
         let got = read(LINES_PROFILE, "o.csv", &export);
         let got_keys: Vec<&str> = got.iter().map(|r| r.split(": ").next().unwrap_or("")).collect();
-        prop_assert_eq!(got_keys, keys.iter().map(String::as_str).collect::<Vec<_>>(), "{:#?}", got);
+        prop_assert_eq!(got_keys, keys.iter().map(String::as_str).collect::<Vec<_>>(), "{:#?}\n--- export:\n{}", got, String::from_utf8_lossy(&export));
     }
 }
 

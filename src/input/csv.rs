@@ -226,6 +226,18 @@ impl CsvChunkReader {
     }
 }
 
+/// Whether a line after the first of a record that spans lines looks like a whole row:
+/// no quote in it, and exactly one delimiter fewer than the export has columns. (An
+/// unclosed quote that a later stray quote closes swallows the rows between.)
+fn holds_a_row(raw: &[u8], delimiter: u8, width: usize) -> bool {
+    raw.split(|b| *b == b'\n').skip(1).any(|line| {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        !line.is_empty()
+            && !line.contains(&b'"')
+            && line.iter().filter(|b| **b == delimiter).count() + 1 == width
+    })
+}
+
 /// Fills `out` from one record's fields, given by column.
 fn fill<'r>(
     layout: &CsvLayout,
@@ -275,10 +287,13 @@ impl Reader for CsvChunkReader {
         };
         let raw = &self.chunk.bytes[raw_start..self.pos];
         // A bare quote inside one line is literal text (`12" pizza`); only a record that
-        // spans lines can have swallowed other rows.
+        // spans lines can have swallowed other rows: when its quotes or columns do not
+        // add up, or when a line inside it is a whole row of its own (no quote, one
+        // delimiter fewer than the columns), which a note with line breaks never is.
         if memchr::memchr(b'\n', raw.trim_ascii_end()).is_some()
             && (memchr::memchr_iter(b'"', raw).count() % 2 == 1
-                || self.fields.len() != self.layout.width)
+                || self.fields.len() != self.layout.width
+                || holds_a_row(raw, self.layout.delimiter, self.layout.width))
         {
             self.split_into_lines(raw_start, line);
             if self.take_pending(out) {
