@@ -35,6 +35,13 @@ impl Default for Clock {
 }
 
 impl Clock {
+    /// Sets "now" from text such as `2026-12-01T02:00:00+08:00` (without an offset: in
+    /// the clock's zone).
+    pub fn set_now(&mut self, text: &str) -> Result<(), TimeError> {
+        self.now = parse_instant(text, &self.zone)?;
+        Ok(())
+    }
+
     /// The zone's name as the header wrote it (`UTC` when it names none).
     pub fn zone_name(&self) -> &str {
         self.zone.iana_name().unwrap_or("UTC")

@@ -8,7 +8,7 @@ use super::sample;
 use super::search::Choice;
 use crate::check::{FieldId, FieldType, Part, RuleSet};
 use crate::compile::domain::{Domain, Kind, MISSING, has_bit};
-use crate::decide::{Order, Value, derived};
+use crate::decide::{Order, Value, derive_values, derived};
 use crate::time::seconds;
 
 /// An order built for a warning, owning its values.
@@ -30,6 +30,18 @@ pub enum Owned {
 }
 
 impl Owned {
+    /// A value owned: what an example keeps of a value computed for it.
+    pub fn from_value(v: &Value<'_>) -> Self {
+        match v {
+            Value::Missing => Owned::Missing,
+            Value::Text(s) => Owned::Text((*s).to_string()),
+            Value::Enum(i) => Owned::Enum(*i),
+            Value::Decimal(d) => Owned::Decimal(*d),
+            Value::Bool(b) => Owned::Bool(*b),
+            Value::Tags(t) => Owned::Tags(t.iter().map(|s| (*s).to_string()).collect()),
+        }
+    }
+
     /// The value borrowed, as the deciders take it.
     pub fn as_value(&self) -> Value<'_> {
         match self {
@@ -160,21 +172,21 @@ pub fn build(set: &RuleSet, domains: &[Domain], path: &[Choice]) -> Option<Examp
             values[id] = instant(set, domains, id, &cells_of, &values[id])?;
         }
     }
-    for (id, field) in set.fields.iter().enumerate() {
-        if let Some(d) = field.derived {
-            values[id] = match values[d.of] {
-                Owned::Decimal(t) => match derived(&set.clock, d.part, t) {
-                    Value::Decimal(x) => Owned::Decimal(x),
-                    Value::Enum(i) => Owned::Enum(i),
-                    other => {
-                        unreachable!("a derived value is a number or a weekday, not {other:?}")
-                    }
-                },
-                _ => Owned::Missing,
-            };
-        }
-    }
+    values.truncate(set.declared);
+    with_derived(set, &mut values);
     Some(Example { values, shown })
+}
+
+/// Appends the derived fields' values (`hour of placed_at`, ages) to an order's declared
+/// values, as typing computes them.
+pub fn with_derived(set: &RuleSet, values: &mut Vec<Owned>) {
+    let mut typed: Vec<Value<'_>> = values.iter().map(Owned::as_value).collect();
+    derive_values(set, &mut typed);
+    let derived: Vec<Owned> = typed[values.len()..]
+        .iter()
+        .map(Owned::from_value)
+        .collect();
+    values.extend(derived);
 }
 
 /// A datetime's value that lands in the path's cells for the field itself and for every

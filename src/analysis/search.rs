@@ -401,7 +401,7 @@ impl CellSet {
     }
 
     pub fn contains(&self, cell: usize) -> bool {
-        self.0[cell / 64] >> (cell % 64) & 1 == 1
+        has_bit(&self.0, u32::try_from(cell).expect("fewer than 2^32 cells"))
     }
 
     pub fn is_empty(&self) -> bool {

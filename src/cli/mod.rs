@@ -189,7 +189,8 @@ impl NowArg {
     /// Sets the rule set's clock to the given moment.
     pub fn apply(&self, set: &mut crate::check::RuleSet) -> Result<(), CliError> {
         if let Some(text) = &self.now {
-            set.clock.now = crate::time::parse_instant(text, &set.clock.zone)
+            set.clock
+                .set_now(text)
                 .map_err(|e| CliError::Usage(format!("`--now {text}`: {}", e.reason())))?;
         }
         Ok(())

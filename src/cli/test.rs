@@ -69,16 +69,16 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         let (mut g_passed, mut g_failed) = (0, 0);
         let run_now = set.clock.now;
         for (path, file) in &files {
-            set.clock.now = match &file.now {
-                Some(text) => crate::time::parse_instant(text, &set.clock.zone).map_err(|e| {
+            set.clock.now = run_now;
+            if let Some(text) = &file.now {
+                set.clock.set_now(text).map_err(|e| {
                     CliError::Usage(format!(
                         "`{}`: `now: {text}`: {}",
                         path.display(),
                         e.reason()
                     ))
-                })?,
-                None => run_now,
-            };
+                })?;
+            }
             for case in &file.cases {
                 let verdict = run_case(&set, case, &mut raw, &mut |order| {
                     let outcome = decide(&set, &tree, order, &mut scratch).into_owned();

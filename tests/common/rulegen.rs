@@ -563,7 +563,7 @@ pub fn render_file(f: &FileSpec) -> String {
 // ---------------------------------------------------------------- orders
 
 /// An order's values, owned; [`as_order`] borrows them as the decider wants.
-pub use routebook::analysis::example::Owned;
+pub use routebook::analysis::example::{Owned, with_derived};
 
 /// Instants an order's datetime may hold: each literal, a second either side of it,
 /// the same around "now" minus each duration, and one in the future.
@@ -631,22 +631,6 @@ pub fn make_order(set: &RuleSet, slots: &[Slot]) -> Vec<Owned> {
         .collect();
     with_derived(set, &mut values);
     values
-}
-
-/// Appends the derived fields' values as typing computes them, from the order's own
-/// datetimes.
-pub fn with_derived(set: &RuleSet, values: &mut Vec<Owned>) {
-    let mut typed: Vec<routebook::decide::Value<'_>> = values.iter().map(Owned::as_value).collect();
-    routebook::decide::derive_values(set, &mut typed);
-    let derived: Vec<Owned> = typed[values.len()..]
-        .iter()
-        .map(|v| match v {
-            routebook::decide::Value::Decimal(d) => Owned::Decimal(*d),
-            routebook::decide::Value::Enum(i) => Owned::Enum(*i),
-            _ => Owned::Missing,
-        })
-        .collect();
-    values.extend(derived);
 }
 
 pub fn as_order(values: &[Owned]) -> Order<'_> {
