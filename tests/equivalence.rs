@@ -19,8 +19,9 @@ use common::rulegen::{
 };
 use routebook::check::{FieldType, RuleSet};
 use routebook::compile::{Tree, compile, compile_with_budget};
-use routebook::decide::{Scratch, decide, reference};
-use routebook::time::{parse_instant, seconds};
+use routebook::decide::{Scratch, decide, decide_raw, reference};
+use routebook::input::{RawOrder, typing};
+use routebook::time::{parse_instant, seconds, show_seconds, timestamp};
 
 /// Checks every order against every tree; the first mismatch, fully described.
 fn mismatch(
@@ -73,6 +74,98 @@ proptest! {
         let text = render_file(&spec);
         check(&text, &orders)?;
     }
+
+    /// `run` decides an order from its raw text (`decide_raw`); typing it and deciding
+    /// the typed order must give the same verdict (good or bad) and the same outcome.
+    #[test]
+    fn raw_text_decides_like_typed_values(
+        spec in file(),
+        orders in orders(),
+        spellings in prop::collection::vec(prop::collection::vec(0u8..10, 12), 1..8),
+    ) {
+        let text = render_file(&spec);
+        let set = load(&text);
+        for (label, tree) in [("default budget", compile(&set)), ("budget 3", compile_with_budget(&set, 3))] {
+            let (mut s1, mut s2) = (Scratch::new(&tree), Scratch::new(&tree));
+            for (slots, spell) in orders.iter().zip(spellings.iter().cycle()) {
+                let values = make_order(&set, slots);
+                let raw = raw_order(&set, &values, spell);
+                let typed = typing::typed(&set, &raw);
+                let fast = decide_raw(&set, &tree, &raw, &mut s1);
+                let shown = format!("{label}\n--- rule file:\n{text}\n--- raw order:\n{raw:?}\n--- typed: {typed:?}");
+                match (typed, fast) {
+                    (Ok(order), Some(fast)) => {
+                        let want = decide(&set, &tree, &order, &mut s2);
+                        prop_assert_eq!(&*fast, &*want, "{}", shown);
+                    }
+                    (Err(_), None) => {}
+                    (typed, fast) => prop_assert!(
+                        false,
+                        "typing says {:?}, the raw lane says {}\n{}",
+                        typed.map(|_| "good"),
+                        if fast.is_some() { "good" } else { "bad" },
+                        shown
+                    ),
+                }
+            }
+        }
+    }
+}
+
+/// An order's values as an export might spell them (`spell` picks, per field, one of
+/// several good spellings or a bad one), in a raw order as a reader leaves it.
+fn raw_order(set: &RuleSet, values: &[Owned], spell: &[u8]) -> RawOrder {
+    let mut raw = RawOrder::default();
+    let inputs = set.inputs();
+    raw.clear(inputs.len());
+    for (id, (field, v)) in inputs.iter().zip(values).enumerate() {
+        let k = spell[id % spell.len()];
+        let text = match (v, &field.ty) {
+            (Owned::Tags(ts), _) if k == 1 => {
+                raw.set_list(id, ts.iter().map(String::as_str).chain([""]));
+                continue;
+            }
+            (Owned::Tags(ts), _) => ts.join(if k % 2 == 0 { ";" } else { " , " }),
+            (_, FieldType::Text) if k == 9 => "\u{3000}\u{feff}".into(),
+            (_, _) if k == 9 => " ".into(),
+            (Owned::Missing, FieldType::Tags) if k == 8 => " ; ,".into(),
+            (Owned::Missing, _) => String::new(),
+            (Owned::Text(t), _) => {
+                if k == 2 {
+                    format!(" {t}\t")
+                } else {
+                    t.clone()
+                }
+            }
+            (Owned::Enum(i), FieldType::OneOf(names)) => match k {
+                3 => names[*i as usize].to_uppercase(),
+                4 => format!("{}x", names[*i as usize]),
+                _ => names[*i as usize].clone(),
+            },
+            (Owned::Decimal(d), FieldType::DateTime) => match k {
+                3 => "2026-13-01".into(),
+                4 => show_seconds(*d, &set.clock.zone),
+                _ => timestamp(*d).to_string(),
+            },
+            (Owned::Decimal(d), _) => match k {
+                3 => format!("+{d}"),
+                4 => format!("{d}x"),
+                5 => format!("{}e0", d.normalize()),
+                6 => format!("{d}00000000000000000000000000000"),
+                _ => d.to_string(),
+            },
+            (Owned::Bool(b), _) => match (k, b) {
+                (3, _) => "maybe".into(),
+                (4, true) => "YES".into(),
+                (4, false) => "n".into(),
+                (5, _) => u8::from(*b).to_string(),
+                _ => b.to_string(),
+            },
+            (v, ty) => unreachable!("make_order gives {ty:?} no {v:?}"),
+        };
+        raw.set_text(id, &text);
+    }
+    raw
 }
 
 // ---------------------------------------------------------------- fixed cases

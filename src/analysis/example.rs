@@ -227,7 +227,7 @@ fn instant<'p>(
         seeds.push(*t);
     }
     for (j, part) in &deps {
-        if let (Part::Age, Some(cells), Kind::Decimal { points }) =
+        if let (Part::Age, Some(cells), Kind::Decimal { points, .. }) =
             (part, cells_of(*j), &domains[*j].kind)
         {
             seeds.extend(
@@ -267,8 +267,8 @@ fn candidates(d: &Domain, cell: u32, bits: &[(u32, bool)]) -> Vec<Owned> {
             .collect()
     };
     match &d.kind {
-        Kind::Decimal { points } => vec![Owned::Decimal(Domain::representative(points, cell))],
-        Kind::Enum => vec![Owned::Enum(cell - 1)],
+        Kind::Decimal { points, .. } => vec![Owned::Decimal(Domain::representative(points, cell))],
+        Kind::Enum { .. } => vec![Owned::Enum(cell - 1)],
         Kind::Bool => vec![Owned::Bool(cell == 2)],
         Kind::Text { literals, .. } => {
             if let Some((lit, _)) = literals.iter().find(|(_, c)| **c == cell) {
@@ -376,7 +376,7 @@ fn describe_cells(set: &RuleSet, d: &Domain, cells: &[u32]) -> String {
     let blank = cells.contains(&MISSING);
     let present: Vec<u32> = cells.iter().copied().filter(|c| *c != MISSING).collect();
     let mut text = match &d.kind {
-        Kind::Decimal { points } if !present.is_empty() => {
+        Kind::Decimal { points, .. } if !present.is_empty() => {
             // Consecutive cells make one interval; show each run.
             let mut runs: Vec<(u32, u32)> = Vec::new();
             for c in &present {

@@ -79,7 +79,7 @@ impl<'a> Search<'a> {
             _ => None,
         };
         let hours = match (&self.lw.domains[field].kind, f.derived) {
-            (Kind::Decimal { points }, Some(d)) if d.part == Part::Hour => Some(points.clone()),
+            (Kind::Decimal { points, .. }, Some(d)) if d.part == Part::Hour => Some(points.clone()),
             _ => None,
         };
         (first..self.lw.domains[field].ncells).filter(move |c| {

@@ -22,8 +22,11 @@ use progress::Progress;
 use super::{CliError, Exit, NowArg, load_rules, open_export};
 use crate::check::RuleSet;
 use crate::compile::{Tree, compile};
-use crate::decide::{Outcome, Outcomes, Scratch, decide_id, reference};
-use crate::input::{self, Chunk, FatalError, RawOrder, Reader, typing::Typer};
+use crate::decide::reference::{self, RuleTrace};
+use crate::decide::{Outcome, Outcomes, Scratch, decide_id, decide_raw_id};
+use crate::input::{
+    self, Chunk, FatalError, Next, RawFields, RawOrder, RawText, Reader, typing::Typer,
+};
 use crate::output::{self, Encoder, Layout, Record, Summary};
 use crate::profile::is_tags;
 
@@ -199,6 +202,27 @@ struct Tally {
 }
 
 impl Tally {
+    /// Counts an order that got outcome `id` and encodes its record onto `out`.
+    fn decided(
+        &mut self,
+        id: u32,
+        key: &str,
+        explain: Option<&[RuleTrace]>,
+        encoder: &mut dyn Encoder,
+        out: &mut Vec<u8>,
+    ) {
+        if self.counts.len() <= id as usize {
+            self.counts.resize(id as usize + 1, 0);
+        }
+        self.counts[id as usize] += 1;
+        let rec = Record {
+            key,
+            result: Ok(self.outcomes.get(id)),
+            explain,
+        };
+        encoder.record(&rec, Some(id), out);
+    }
+
     fn add_to(&self, set: &RuleSet, total: &mut Summary) {
         let inv = &self.invalid;
         total.orders += inv.orders;
@@ -251,33 +275,51 @@ impl<'s> Work<'s> {
         }
     }
 
-    /// Reads, types, decides and encodes the next order onto `out`; `false` at the end.
+    /// Reads, decides and encodes the next order onto `out`; `false` at the end.
+    ///
+    /// An order is decided from its raw text (`decide_raw_id`) unless it has a bad value
+    /// or `--explain` wants its typed values: then it is typed, which says what is wrong.
     fn step(&mut self, reader: &mut dyn Reader, out: &mut Vec<u8>) -> Result<bool, FatalError> {
-        if !reader.next(&mut self.raw)? {
-            return Ok(false);
-        }
-        self.orders += 1;
         let Ctx { set, tree, .. } = *self.ctx;
+        let row = match reader.next_row(&mut self.raw)? {
+            Next::End => return Ok(false),
+            Next::Raw => None,
+            Next::Row(row) => Some(row),
+        };
+        self.orders += 1;
+        if !self.ctx.layout.explain {
+            let t = &mut self.tally;
+            let (s, seen) = (&mut self.scratch, &mut t.outcomes);
+            let decided = match &row {
+                Some(row) => {
+                    decide_raw_id(set, tree, row, s, seen).map(|id| (id, row.raw(set.key)))
+                }
+                None => decide_raw_id(set, tree, &self.raw, s, seen)
+                    .map(|id| (id, self.raw.raw(set.key))),
+            };
+            if let Some((id, key)) = decided {
+                let key = match key {
+                    RawText::Text(k) => k,
+                    _ => "",
+                };
+                t.decided(id, key, None, self.encoder.as_mut(), out);
+                return Ok(true);
+            }
+        }
+        if let Some(row) = row {
+            row.fill(&mut self.raw);
+        }
         let key = self.raw.text_of(set.key);
         match self.typer.typed(set, &self.raw) {
             Ok(order) => {
                 let t = &mut self.tally;
                 let id = decide_id(set, tree, &order, &mut self.scratch, &mut t.outcomes);
-                if t.counts.len() <= id as usize {
-                    t.counts.resize(id as usize + 1, 0);
-                }
-                t.counts[id as usize] += 1;
                 let traces = self
                     .ctx
                     .layout
                     .explain
                     .then(|| reference::evaluate_traced(set, &order).1);
-                let rec = Record {
-                    key,
-                    result: Ok(t.outcomes.get(id)),
-                    explain: traces.as_deref(),
-                };
-                self.encoder.record(&rec, Some(id), out);
+                t.decided(id, key, traces.as_deref(), self.encoder.as_mut(), out);
                 self.typer.recycle(order);
             }
             Err(e) => {

@@ -47,9 +47,12 @@ pub struct Domain {
 #[derive(Debug)]
 pub enum Kind {
     /// Cells: missing, below points[0], = points[0], between, = points[1], ..., above.
-    Decimal { points: Vec<Decimal> },
-    /// Cells: missing, then one per value.
-    Enum,
+    Decimal {
+        points: Vec<Decimal>,
+        scaled: Option<Scaled>,
+    },
+    /// Cells: missing, then one per value; `index` finds a value's cell from its text.
+    Enum { index: HashMap<Box<str>, u32> },
     /// Cells: missing, false, true.
     Bool,
     /// Cells: missing, any other text, then one per literal. Bits: patterns.
@@ -65,6 +68,45 @@ pub enum Kind {
         has: HashMap<String, u32>,
         contains: Option<(AhoCorasick, Vec<u32>)>,
     },
+}
+
+/// A decimal field's points as integers at one scale, so that a value of that scale or
+/// less is placed by comparing integers: a decimal comparison of two scales rescales
+/// one side every time.
+#[derive(Debug)]
+pub struct Scaled {
+    scale: u32,
+    points: Vec<i128>,
+}
+
+/// Powers of ten that fit an `i128`, by exponent.
+const POW10: [i128; 39] = {
+    let mut p = [1i128; 39];
+    let mut i = 1;
+    while i < 39 {
+        p[i] = p[i - 1] * 10;
+        i += 1;
+    }
+    p
+};
+
+/// `d` as an integer of `scale` decimal places, when it has no more places than that
+/// and fits. Exact, so it keeps the order of decimals.
+fn at_scale(d: Decimal, scale: u32) -> Option<i128> {
+    let up = scale.checked_sub(d.scale())?;
+    d.mantissa().checked_mul(*POW10.get(up as usize)?)
+}
+
+impl Scaled {
+    /// At least six places, so that amounts (two) and seconds (none) fit the fast way.
+    fn new(points: &[Decimal]) -> Option<Scaled> {
+        let scale = points.iter().map(Decimal::scale).max().unwrap_or(0).max(6);
+        let points = points
+            .iter()
+            .map(|p| at_scale(*p, scale))
+            .collect::<Option<Vec<_>>>()?;
+        Some(Scaled { scale, points })
+    }
 }
 
 /// The first and last cell an interval covers (the cells between are covered too; an
@@ -86,6 +128,17 @@ fn covered(iv: &Interval, points: &[Decimal], ncells: u32) -> (u32, u32) {
         2 * at(&b.value) + if b.inclusive { 2 } else { 1 }
     });
     (first, last)
+}
+
+fn set_bit(bits: &mut [u64], b: u32) {
+    bits[(b / 64) as usize] |= 1 << (b % 64);
+}
+
+/// Sets the bit of every `contains` literal found in `s`.
+fn scan(ac: &AhoCorasick, ids: &[u32], s: &str, bits: &mut [u64]) {
+    for m in ac.find_overlapping_iter(s) {
+        set_bit(bits, ids[m.pattern().as_usize()]);
+    }
 }
 
 /// Whether bit `b` is set in a field's bit words, as [`Domain::classify`] sets them.
@@ -176,6 +229,7 @@ fn build(field: FieldId, ty: &FieldType, c: &mut Collected) -> Domain {
             Domain {
                 field,
                 kind: Kind::Decimal {
+                    scaled: Scaled::new(&c.points),
                     points: std::mem::take(&mut c.points),
                 },
                 ncells,
@@ -184,7 +238,13 @@ fn build(field: FieldId, ty: &FieldType, c: &mut Collected) -> Domain {
         }
         FieldType::OneOf(values) => Domain {
             field,
-            kind: Kind::Enum,
+            kind: Kind::Enum {
+                index: values
+                    .iter()
+                    .zip(1..)
+                    .map(|(v, cell)| (v.as_str().into(), cell))
+                    .collect(),
+            },
             ncells: count(values.len() + 1),
             bit_names: Vec::new(),
         },
@@ -266,62 +326,114 @@ impl Domain {
 
     /// The cell of a value, setting its bits in `bits` (cleared by the caller).
     pub fn classify(&self, v: &Value<'_>, bits: &mut [u64]) -> u32 {
-        let set = |bits: &mut [u64], b: u32| bits[(b / 64) as usize] |= 1 << (b % 64);
+        self.bits(v, bits);
+        self.cell(v)
+    }
+
+    /// The cell of a value.
+    pub fn cell(&self, v: &Value<'_>) -> u32 {
         match (&self.kind, v) {
             (_, Value::Missing) => MISSING,
-            (Kind::Decimal { points }, Value::Decimal(x)) => match points.binary_search(x) {
-                Ok(i) => count(2 + 2 * i),
-                Err(i) => count(1 + 2 * i),
-            },
-            (Kind::Enum, Value::Enum(i)) => i + 1,
+            (Kind::Decimal { .. }, Value::Decimal(x)) => self.decimal_cell(*x),
+            (Kind::Enum { .. }, Value::Enum(i)) => i + 1,
             (Kind::Bool, Value::Bool(b)) => 1 + u32::from(*b),
-            (
-                Kind::Text {
-                    literals,
-                    contains,
-                    starts,
-                    ends,
-                    regexes,
-                },
-                Value::Text(s),
-            ) => {
-                if let Some((ac, ids)) = contains {
-                    for m in ac.find_overlapping_iter(*s) {
-                        set(bits, ids[m.pattern().as_usize()]);
-                    }
-                }
-                for (lit, b) in starts {
-                    if s.starts_with(lit.as_str()) {
-                        set(bits, *b);
-                    }
-                }
-                for (lit, b) in ends {
-                    if s.ends_with(lit.as_str()) {
-                        set(bits, *b);
-                    }
-                }
-                if let Some((rs, ids)) = regexes {
-                    for i in rs.matches(s) {
-                        set(bits, ids[i]);
-                    }
-                }
-                literals.get(*s).copied().unwrap_or(1)
-            }
-            (Kind::Tags { has, contains }, Value::Tags(tags)) => {
-                for t in tags {
-                    if let Some(b) = has.get(*t) {
-                        set(bits, *b);
-                    }
-                    if let Some((ac, ids)) = contains {
-                        for m in ac.find_overlapping_iter(*t) {
-                            set(bits, ids[m.pattern().as_usize()]);
-                        }
-                    }
-                }
-                1
-            }
+            (Kind::Text { .. }, Value::Text(s)) => self.text_cell(s),
+            (Kind::Tags { .. }, Value::Tags(_)) => 1,
             (kind, v) => {
                 unreachable!("input typing gives {kind:?} fields only their own values, not {v:?}")
+            }
+        }
+    }
+
+    /// Sets a value's bits in `bits` (cleared by the caller).
+    pub fn bits(&self, v: &Value<'_>, bits: &mut [u64]) {
+        match v {
+            Value::Text(s) => self.text_bits(s, bits),
+            Value::Tags(tags) => self.tag_bits(tags.iter().copied(), bits),
+            _ => {}
+        }
+    }
+
+    /// The cell of a present decimal.
+    #[inline]
+    pub fn decimal_cell(&self, x: Decimal) -> u32 {
+        let Kind::Decimal { points, scaled } = &self.kind else {
+            unreachable!("decimal values belong to decimal domains")
+        };
+        let at = match scaled
+            .as_ref()
+            .and_then(|s| Some((s, at_scale(x, s.scale)?)))
+        {
+            Some((s, v)) => s.points.binary_search(&v),
+            None => points.binary_search(&x),
+        };
+        match at {
+            Ok(i) => count(2 + 2 * i),
+            Err(i) => count(1 + 2 * i),
+        }
+    }
+
+    /// The cell of a `one of` value's text; `None` when it is not one of them.
+    #[inline]
+    pub fn enum_cell(&self, text: &str) -> Option<u32> {
+        let Kind::Enum { index } = &self.kind else {
+            unreachable!("one-of values belong to enum domains")
+        };
+        index.get(text).copied()
+    }
+
+    /// The cell of a present text: its literal's, or "any other text".
+    #[inline]
+    pub fn text_cell(&self, s: &str) -> u32 {
+        let Kind::Text { literals, .. } = &self.kind else {
+            unreachable!("texts belong to text domains")
+        };
+        literals.get(s).copied().unwrap_or(1)
+    }
+
+    /// Sets the bits of a present text.
+    pub fn text_bits(&self, s: &str, bits: &mut [u64]) {
+        let Kind::Text {
+            contains,
+            starts,
+            ends,
+            regexes,
+            ..
+        } = &self.kind
+        else {
+            unreachable!("texts belong to text domains")
+        };
+        if let Some((ac, ids)) = contains {
+            scan(ac, ids, s, bits);
+        }
+        for (lit, b) in starts {
+            if s.starts_with(lit.as_str()) {
+                set_bit(bits, *b);
+            }
+        }
+        for (lit, b) in ends {
+            if s.ends_with(lit.as_str()) {
+                set_bit(bits, *b);
+            }
+        }
+        if let Some((rs, ids)) = regexes {
+            for i in rs.matches(s) {
+                set_bit(bits, ids[i]);
+            }
+        }
+    }
+
+    /// Sets the bits of a set of tags.
+    pub fn tag_bits<'t>(&self, tags: impl Iterator<Item = &'t str>, bits: &mut [u64]) {
+        let Kind::Tags { has, contains } = &self.kind else {
+            unreachable!("tags belong to tag domains")
+        };
+        for t in tags {
+            if let Some(b) = has.get(t) {
+                set_bit(bits, *b);
+            }
+            if let Some((ac, ids)) = contains {
+                scan(ac, ids, t, bits);
             }
         }
     }
@@ -333,11 +445,11 @@ impl Domain {
         };
         match (&self.kind, op) {
             (_, Op::Missing) => vec![cells(&|c| c == MISSING)],
-            (Kind::Decimal { points }, Op::Range(iv)) => {
+            (Kind::Decimal { points, .. }, Op::Range(iv)) => {
                 let (first, last) = covered(iv, points, self.ncells);
                 vec![cells(&|c| first <= c && c <= last)]
             }
-            (Kind::Enum, Op::EnumIn(values)) => {
+            (Kind::Enum { .. }, Op::EnumIn(values)) => {
                 vec![cells(&|c| c != MISSING && values.contains(&(c - 1)))]
             }
             (Kind::Bool, Op::Bool(b)) => vec![cells(&|c| c == 1 + u32::from(*b))],
@@ -407,7 +519,7 @@ impl Domain {
             return "missing".into();
         }
         match &self.kind {
-            Kind::Decimal { points } => {
+            Kind::Decimal { points, .. } => {
                 let c = cell as usize;
                 let show = |v: Decimal| set.show_number(self.field, v);
                 if c % 2 == 0 {
@@ -421,7 +533,7 @@ impl Domain {
                     (None, None) => "any".into(),
                 }
             }
-            Kind::Enum => match &set.fields[self.field].ty {
+            Kind::Enum { .. } => match &set.fields[self.field].ty {
                 FieldType::OneOf(values) => format!("{:?}", values[cell as usize - 1]),
                 _ => unreachable!("enum domains belong to one-of fields"),
             },

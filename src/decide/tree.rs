@@ -6,14 +6,15 @@ use std::borrow::Cow;
 
 use super::{Order, Outcome, decide_one, resolve_split};
 use crate::check::{Policy, RuleId, RuleSet};
-use crate::compile::domain::{Atom, has_bit};
+use crate::compile::domain::{Atom, Domain, has_bit};
 use crate::compile::{Node, Tree};
 
 /// Per-order working memory, reused from order to order.
 pub struct Scratch {
-    cells: Vec<u32>,
-    /// A field is classified for this order when its entry equals `order`: nothing to
-    /// clear between orders.
+    /// Every field's cell, found before the walk starts (one look-up each).
+    pub(super) cells: Vec<u32>,
+    /// A field's bits are worked out for this order when its entry equals `order`:
+    /// they cost a scan of the text, so only the fields the walk asks about pay it.
     done: Vec<u32>,
     order: u32,
     bits: Vec<u64>,
@@ -23,6 +24,19 @@ pub struct Scratch {
     emitted: Vec<RuleId>,
     /// Rules that matched at a residual leaf.
     hits: Vec<RuleId>,
+}
+
+/// Where the walk gets a field's bits (`contains`, `starts with`, `matches`, `has`)
+/// from: a typed order, or the raw text of a record.
+pub(super) trait Bits {
+    /// Sets the bits of the domain's field in `words` (cleared).
+    fn bits(&self, domain: &Domain, words: &mut [u64]);
+}
+
+impl Bits for Order<'_> {
+    fn bits(&self, domain: &Domain, words: &mut [u64]) {
+        domain.bits(&self.values[domain.field], words);
+    }
 }
 
 impl Scratch {
@@ -44,24 +58,16 @@ impl Scratch {
         }
     }
 
-    /// Classifies a field the first time it is asked for; each field is examined once.
-    #[inline]
-    fn view(&mut self, tree: &Tree, order: &Order<'_>, field: usize) {
-        if self.done[field] != self.order {
-            self.classify(tree, order, field);
+    /// Starts on a typed order: its cells.
+    fn load(&mut self, tree: &Tree, order: &Order<'_>) {
+        self.next_order();
+        for ((cell, d), v) in self.cells.iter_mut().zip(&tree.domains).zip(&order.values) {
+            *cell = d.cell(v);
         }
     }
 
-    fn classify(&mut self, tree: &Tree, order: &Order<'_>, field: usize) {
-        let (start, n) = self.offsets[field];
-        let words = &mut self.bits[start..start + n];
-        words.fill(0);
-        self.cells[field] = tree.domains[field].classify(&order.values[field], words);
-        self.done[field] = self.order;
-    }
-
-    /// Forgets the fields of the last order.
-    fn next_order(&mut self) {
+    /// Forgets the bits of the last order.
+    pub(super) fn next_order(&mut self) {
         self.order = self.order.wrapping_add(1);
         if self.order == 0 {
             self.done.fill(0);
@@ -69,8 +75,17 @@ impl Scratch {
         }
     }
 
-    fn bit(&self, field: usize, bit: u32) -> bool {
-        has_bit(&self.bits[self.offsets[field].0..], bit)
+    /// Whether the field's bit is set, working out the field's bits the first time.
+    #[inline]
+    fn bit(&mut self, tree: &Tree, src: &(impl Bits + ?Sized), field: usize, bit: u32) -> bool {
+        let (start, n) = self.offsets[field];
+        let words = &mut self.bits[start..start + n];
+        if self.done[field] != self.order {
+            words.fill(0);
+            src.bits(&tree.domains[field], words);
+            self.done[field] = self.order;
+        }
+        has_bit(words, bit)
     }
 }
 
@@ -81,9 +96,9 @@ enum End {
     Residual(u32),
 }
 
-/// Walks the tree for one order, collecting the rules emitted on the way in `s.emitted`.
-fn walk(tree: &Tree, order: &Order<'_>, s: &mut Scratch) -> End {
-    s.next_order();
+/// Walks the tree for one order whose cells are loaded, collecting the rules emitted on
+/// the way in `s.emitted`.
+fn walk(tree: &Tree, src: &(impl Bits + ?Sized), s: &mut Scratch) -> End {
     s.emitted.clear();
     let mut edge = tree.root;
     loop {
@@ -92,7 +107,6 @@ fn walk(tree: &Tree, order: &Order<'_>, s: &mut Scratch) -> End {
         }
         match tree.node(edge.node) {
             Node::Switch { field, targets } => {
-                s.view(tree, order, *field);
                 edge = targets[s.cells[*field] as usize];
             }
             Node::Bit {
@@ -101,22 +115,19 @@ fn walk(tree: &Tree, order: &Order<'_>, s: &mut Scratch) -> End {
                 yes,
                 no,
             } => {
-                s.view(tree, order, *field);
-                edge = if s.bit(*field, *bit) { *yes } else { *no };
+                edge = if s.bit(tree, src, *field, *bit) {
+                    *yes
+                } else {
+                    *no
+                };
             }
             Node::Leaf(o) => return End::Leaf(*o),
             Node::Residual(r) => {
                 s.hits.clear();
                 for (rule, f) in &tree.residuals[*r as usize].live {
                     let hit = tree.arena.eval(*f, &mut |a| match &tree.atoms[a as usize] {
-                        Atom::Cells(field, cells) => {
-                            s.view(tree, order, *field);
-                            cells[s.cells[*field] as usize]
-                        }
-                        Atom::Bit(field, bit) => {
-                            s.view(tree, order, *field);
-                            s.bit(*field, *bit)
-                        }
+                        Atom::Cells(field, cells) => cells[s.cells[*field] as usize],
+                        Atom::Bit(field, bit) => s.bit(tree, src, *field, *bit),
                     });
                     if hit {
                         s.hits.push(*rule);
@@ -164,7 +175,18 @@ pub fn decide<'t>(
     order: &Order<'_>,
     s: &mut Scratch,
 ) -> Cow<'t, Outcome> {
-    let end = walk(tree, order, s);
+    s.load(tree, order);
+    walked(set, tree, order, s)
+}
+
+/// Walks the tree for an order whose cells are loaded.
+pub(super) fn walked<'t>(
+    set: &RuleSet,
+    tree: &'t Tree,
+    src: &(impl Bits + ?Sized),
+    s: &mut Scratch,
+) -> Cow<'t, Outcome> {
+    let end = walk(tree, src, s);
     match end {
         End::Leaf(o) if s.emitted.is_empty() => Cow::Borrowed(&tree.outcomes[o as usize]),
         _ => Cow::Owned(resolve_end(set, tree, &end, s)),
@@ -227,7 +249,19 @@ pub fn decide_id(
     s: &mut Scratch,
     seen: &mut Outcomes,
 ) -> u32 {
-    let end = walk(tree, order, s);
+    s.load(tree, order);
+    walked_id(set, tree, order, s, seen)
+}
+
+/// Walks the tree for an order whose cells are loaded, as the number of its outcome.
+pub(super) fn walked_id(
+    set: &RuleSet,
+    tree: &Tree,
+    src: &(impl Bits + ?Sized),
+    s: &mut Scratch,
+    seen: &mut Outcomes,
+) -> u32 {
+    let end = walk(tree, src, s);
     if let End::Leaf(o) = end
         && s.emitted.is_empty()
     {

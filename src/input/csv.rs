@@ -15,7 +15,7 @@ use csv::ByteRecord;
 
 use super::record::{self, Fields};
 use super::split::{Chunk, Records, Splitter};
-use super::{FatalError, Problem, RawOrder, Reader};
+use super::{FatalError, Next, Problem, RawFields, RawOrder, RawText, Reader, trim};
 
 /// What reading a record needs to know about the file: shared by every chunk's reader.
 #[derive(Debug)]
@@ -277,13 +277,15 @@ fn set_bytes(layout: &CsvLayout, out: &mut RawOrder, field: usize, bytes: &[u8])
     }
 }
 
-impl Reader for CsvChunkReader {
-    fn next(&mut self, out: &mut RawOrder) -> Result<bool, FatalError> {
+impl CsvChunkReader {
+    /// The next record: in place when it was read whole, at the right width and as valid
+    /// UTF-8 with no doubled quotes (nearly every record), else copied into `out`.
+    pub fn next_row(&mut self, out: &mut RawOrder) -> Result<Next<'_>, FatalError> {
         if self.take_pending(out) {
-            return Ok(true);
+            return Ok(Next::Raw);
         }
         let Some((line, raw_start)) = self.read() else {
-            return Ok(false);
+            return Ok(Next::End);
         };
         let raw = &self.chunk.bytes[raw_start..self.pos];
         // A bare quote inside one line is literal text (`12" pizza`); only a record that
@@ -297,7 +299,7 @@ impl Reader for CsvChunkReader {
         {
             self.split_into_lines(raw_start, line);
             if self.take_pending(out) {
-                return Ok(true);
+                return Ok(Next::Raw);
             }
         }
         let (layout, f, bytes) = (&*self.layout, &self.fields, &self.chunk.bytes[..]);
@@ -306,10 +308,41 @@ impl Reader for CsvChunkReader {
         // takes the field-by-field path.
         let Ok(text) = std::str::from_utf8(&bytes[raw_start..self.pos]) else {
             fill(layout, out, line, None, f.len(), |c| f.get(bytes, c));
-            return Ok(true);
+            return Ok(Next::Raw);
         };
+        let row = Row {
+            line,
+            text,
+            start: raw_start,
+            layout,
+            fields: f,
+            chunk: bytes,
+        };
+        if f.len() != layout.width || f.assembled() {
+            row.fill(out);
+            return Ok(Next::Raw);
+        }
+        Ok(Next::Row(row))
+    }
+}
+
+/// A CSV record read in place: its fields are ranges of its text, which is valid UTF-8.
+pub struct Row<'a> {
+    pub line: u64,
+    text: &'a str,
+    /// Where `text` starts in the chunk.
+    start: usize,
+    layout: &'a CsvLayout,
+    fields: &'a Fields,
+    chunk: &'a [u8],
+}
+
+impl Row<'_> {
+    /// Copies the record's declared fields into `out`, for the reading that types it.
+    pub fn fill(&self, out: &mut RawOrder) {
+        let (layout, f, text, start) = (self.layout, self.fields, self.text, self.start);
         out.clear(layout.columns.len());
-        out.line = line;
+        out.line = self.line;
         if f.len() != layout.width {
             out.problem = Some(Problem::record(format!(
                 "expected {} columns, found {}",
@@ -324,13 +357,44 @@ impl Reader for CsvChunkReader {
             };
             match f
                 .range(c)
-                .and_then(|(a, b)| Some((a, text.get(a - raw_start..b - raw_start)?)))
+                .and_then(|(a, b)| Some((a, text.get(a - start..b - start)?)))
             {
-                Some((a, s)) => out.set_part(i, at, a - raw_start, s),
-                None => set_bytes(layout, out, i, f.get(bytes, c).unwrap_or_default()),
+                Some((a, s)) => out.set_part(i, at, a - start, s),
+                None => set_bytes(layout, out, i, f.get(self.chunk, c).unwrap_or_default()),
             }
         }
-        Ok(true)
+    }
+}
+
+impl RawFields for Row<'_> {
+    #[inline]
+    fn raw(&self, field: usize) -> RawText<'_> {
+        let text = self.layout.columns[field]
+            .and_then(|c| self.fields.range(c))
+            .and_then(|(a, b)| self.text.get(a - self.start..b - self.start))
+            .map_or("", trim);
+        if text.is_empty() {
+            RawText::Blank
+        } else {
+            RawText::Text(text)
+        }
+    }
+}
+
+impl Reader for CsvChunkReader {
+    fn next(&mut self, out: &mut RawOrder) -> Result<bool, FatalError> {
+        Ok(match self.next_row(out)? {
+            Next::End => false,
+            Next::Raw => true,
+            Next::Row(row) => {
+                row.fill(out);
+                true
+            }
+        })
+    }
+
+    fn next_row(&mut self, out: &mut RawOrder) -> Result<Next<'_>, FatalError> {
+        CsvChunkReader::next_row(self, out)
     }
 }
 

@@ -17,6 +17,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::Arc;
 
+pub use csv::Row;
 pub use err::{InputError, Problem};
 pub use json::read_one;
 pub use split::{CHUNK, Chunk, Splitter};
@@ -66,6 +67,43 @@ pub enum RawValue<'a> {
     Blank,
     Text(&'a str),
     List(Vec<&'a str>),
+}
+
+/// A raw value of one field without allocating: what the raw lane of deciding reads
+/// (`decide::decide_raw_id`), from a [`RawOrder`] or straight from a CSV record.
+#[derive(Debug, Clone)]
+pub enum RawText<'a> {
+    Blank,
+    /// Trimmed, never empty.
+    Text(&'a str),
+    /// A JSON array's items, each trimmed.
+    List(Items<'a>),
+}
+
+/// The items of a list value, in order.
+#[derive(Debug, Clone)]
+pub struct Items<'a> {
+    text: &'a str,
+    ranges: std::slice::Iter<'a, (u32, u32)>,
+}
+
+impl<'a> Iterator for Items<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let (a, b) = self.ranges.next()?;
+        Some(&self.text[*a as usize..*b as usize])
+    }
+}
+
+/// A record's declared fields as raw text, by field id.
+pub trait RawFields {
+    fn raw(&self, field: usize) -> RawText<'_>;
+
+    /// Whether the record was read whole (see [`RawOrder::problem`]).
+    fn whole(&self) -> bool {
+        true
+    }
 }
 
 /// One input record's declared fields, as text. Reused from record to record.
@@ -138,16 +176,10 @@ impl RawOrder {
     }
 
     pub fn get(&self, field: usize) -> RawValue<'_> {
-        let slice = |a: u32, b: u32| &self.text[a as usize..b as usize];
-        match self.cells.get(field).copied().unwrap_or(Cell::Blank) {
-            Cell::Blank => RawValue::Blank,
-            Cell::Text(a, b) => RawValue::Text(slice(a, b)),
-            Cell::List(a, b) => RawValue::List(
-                self.items[a as usize..b as usize]
-                    .iter()
-                    .map(|(x, y)| slice(*x, *y))
-                    .collect(),
-            ),
+        match self.raw(field) {
+            RawText::Blank => RawValue::Blank,
+            RawText::Text(s) => RawValue::Text(s),
+            RawText::List(items) => RawValue::List(items.collect()),
         }
     }
 
@@ -156,6 +188,23 @@ impl RawOrder {
         match self.get(field) {
             RawValue::Text(s) => s,
             _ => "",
+        }
+    }
+}
+
+impl RawFields for RawOrder {
+    fn whole(&self) -> bool {
+        self.problem.is_none()
+    }
+
+    fn raw(&self, field: usize) -> RawText<'_> {
+        match self.cells.get(field).copied().unwrap_or(Cell::Blank) {
+            Cell::Blank => RawText::Blank,
+            Cell::Text(a, b) => RawText::Text(&self.text[a as usize..b as usize]),
+            Cell::List(a, b) => RawText::List(Items {
+                text: &self.text,
+                ranges: self.items[a as usize..b as usize].iter(),
+            }),
         }
     }
 }
@@ -178,6 +227,25 @@ pub fn trim(s: &str) -> &str {
 /// A stream of orders: fills `out` with the next record, `Ok(false)` at the end.
 pub trait Reader {
     fn next(&mut self, out: &mut RawOrder) -> Result<bool, FatalError>;
+
+    /// The next record, left where it was read when the reader can (a CSV record whose
+    /// fields are ranges of its chunk), else copied into `out` as [`Reader::next`] does.
+    fn next_row(&mut self, out: &mut RawOrder) -> Result<Next<'_>, FatalError> {
+        Ok(if self.next(out)? {
+            Next::Raw
+        } else {
+            Next::End
+        })
+    }
+}
+
+/// What [`Reader::next_row`] found.
+pub enum Next<'r> {
+    End,
+    /// The record is in the `RawOrder` that was passed.
+    Raw,
+    /// The record, read in place.
+    Row(Row<'r>),
 }
 
 /// An input that cannot be read at all (exit code 2): a missing file, a header without
@@ -334,6 +402,13 @@ impl Reader for ChunkReader {
         match self {
             ChunkReader::Csv(r) => r.next(out),
             ChunkReader::Lines(r) => r.next(out),
+        }
+    }
+
+    fn next_row(&mut self, out: &mut RawOrder) -> Result<Next<'_>, FatalError> {
+        match self {
+            ChunkReader::Csv(r) => r.next_row(out),
+            ChunkReader::Lines(r) => r.next_row(out),
         }
     }
 }

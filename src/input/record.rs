@@ -39,6 +39,11 @@ impl Fields {
         })
     }
 
+    /// Whether a field had to be assembled (a doubled quote, text after a closing quote).
+    pub fn assembled(&self) -> bool {
+        !self.own.is_empty()
+    }
+
     /// Field `i` as a range of the chunk, when it is one.
     pub fn range(&self, i: usize) -> Option<(usize, usize)> {
         match self.spans.get(i)? {

@@ -148,17 +148,41 @@ fn value<'a>(
         },
         FieldType::Tags => {
             let mut tags = fresh();
-            tags.extend(
-                text.split([';', ','])
-                    .map(str::trim)
-                    .filter(|t| !t.is_empty()),
-            );
+            tags.extend(split_tags(text));
             Ok(if tags.is_empty() {
                 Value::Missing
             } else {
                 Value::Tags(tags)
             })
         }
+    }
+}
+
+/// The tags of a text: separated by `;` or `,`, trimmed, empty ones dropped.
+pub fn split_tags(text: &str) -> impl Iterator<Item = &str> + Clone {
+    // Splitting on bytes: both separators are ASCII, so every piece is whole characters,
+    // and `str::split` on a char pattern decodes every character on the way.
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let t = rest?;
+        let cut = t.bytes().position(|b| b == b';' || b == b',');
+        let (piece, after) = match cut {
+            Some(i) => (&t[..i], Some(&t[i + 1..])),
+            None => (t, None),
+        };
+        rest = after;
+        Some(trim_tag(piece))
+    })
+    .filter(|t| !t.is_empty())
+}
+
+/// `str::trim`, after a look at the two ends, which are nearly always visible ASCII.
+fn trim_tag(t: &str) -> &str {
+    let b = t.as_bytes();
+    if b.first().is_some_and(u8::is_ascii_graphic) && b.last().is_some_and(u8::is_ascii_graphic) {
+        t
+    } else {
+        t.trim()
     }
 }
 
@@ -176,12 +200,39 @@ pub fn parse_decimal(s: &str) -> Option<Decimal> {
                 .all(|b| b.is_ascii_digit() || (*b == b'.' && !std::mem::replace(&mut dot, true)))
     };
     if plain_number(plain) {
-        return Decimal::from_str(plain).ok();
+        return plain_decimal(plain).or_else(|| Decimal::from_str(plain).ok());
     }
     if plain.contains(['e', 'E']) {
         return Decimal::from_scientific(plain).ok();
     }
     None
+}
+
+/// A number already known to be plain (`-` digits `.` digits), read without the general
+/// parser when its digits fit 28 places: mantissa and scale as `Decimal::from_str`
+/// gives them. `None` for the rest (more digits, or a negative zero, whose sign
+/// `from_str` keeps), which the general parser reads.
+fn plain_decimal(s: &str) -> Option<Decimal> {
+    let (negative, digits) = match s.strip_prefix('-') {
+        Some(d) => (true, d),
+        None => (false, s),
+    };
+    if digits.len() > 28 {
+        return None;
+    }
+    let (mut m, mut scale, mut dot) = (0i128, 0u32, false);
+    for b in digits.bytes() {
+        if b == b'.' {
+            dot = true;
+        } else {
+            m = m * 10 + i128::from(b - b'0');
+            scale += u32::from(dot);
+        }
+    }
+    if negative && m == 0 {
+        return None;
+    }
+    Decimal::try_from_i128_with_scale(if negative { -m } else { m }, scale).ok()
 }
 
 pub fn parse_bool(s: &str) -> Option<bool> {
@@ -215,6 +266,51 @@ mod tests {
         ] {
             assert_eq!(parse_decimal(bad), None, "{bad}");
         }
+    }
+
+    /// The quick reading of plain numbers gives what the general parser gives, down to
+    /// the scale and the sign.
+    #[test]
+    fn plain_decimals_read_as_the_general_parser_reads_them() {
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for _ in 0..20_000 {
+            let (int, frac) = ((next() % 32) as usize, (next() % 32) as usize);
+            let digit = |n: u64| char::from(b'0' + (n % 10) as u8);
+            let mut s: String = if next() % 3 == 0 {
+                "-".into()
+            } else {
+                String::new()
+            };
+            s.extend((0..int.max(1)).map(|_| digit(next() % if next() % 4 == 0 { 1 } else { 10 })));
+            if frac > 0 && next() % 2 == 0 {
+                s.push('.');
+                s.extend((0..frac).map(|_| digit(next())));
+            }
+            let general = Decimal::from_str(&s).ok();
+            let got = parse_decimal(&s);
+            assert_eq!(got, general, "{s}");
+            if let (Some(a), Some(b)) = (got, general) {
+                assert_eq!(
+                    (a.scale(), a.is_sign_negative(), a.mantissa()),
+                    (b.scale(), b.is_sign_negative(), b.mantissa()),
+                    "{s}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn tags_split_on_either_separator_and_are_trimmed() {
+        let got: Vec<&str> = split_tags(" a;b , ;c,,\u{3000}d\u{3000};").collect();
+        assert_eq!(got, ["a", "b", "c", "d"]);
+        assert_eq!(split_tags("").count(), 0);
+        assert_eq!(split_tags(" ; ,").count(), 0);
     }
 
     #[test]
