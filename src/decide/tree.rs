@@ -78,14 +78,19 @@ impl Scratch {
     /// Whether the field's bit is set, working out the field's bits the first time.
     #[inline]
     fn bit(&mut self, tree: &Tree, src: &(impl Bits + ?Sized), field: usize, bit: u32) -> bool {
+        if self.done[field] != self.order {
+            self.find_bits(tree, src, field);
+        }
+        has_bit(&self.bits[self.offsets[field].0..], bit)
+    }
+
+    #[inline(never)]
+    fn find_bits(&mut self, tree: &Tree, src: &(impl Bits + ?Sized), field: usize) {
         let (start, n) = self.offsets[field];
         let words = &mut self.bits[start..start + n];
-        if self.done[field] != self.order {
-            words.fill(0);
-            src.bits(&tree.domains[field], words);
-            self.done[field] = self.order;
-        }
-        has_bit(words, bit)
+        words.fill(0);
+        src.bits(&tree.domains[field], words);
+        self.done[field] = self.order;
     }
 }
 

@@ -142,6 +142,8 @@ pub struct CsvChunkReader {
     fields: Fields,
     /// Records re-read line by line, waiting to be handed out.
     pending: VecDeque<(u64, ByteRecord, Option<Problem>)>,
+    /// The trimmed texts of the record read in place ([`Row`]).
+    texts: Vec<(usize, usize)>,
 }
 
 impl CsvChunkReader {
@@ -154,6 +156,7 @@ impl CsvChunkReader {
             lines: 0,
             fields: Fields::default(),
             pending: VecDeque::new(),
+            texts: Vec::new(),
         }
     }
 
@@ -310,19 +313,32 @@ impl CsvChunkReader {
             fill(layout, out, line, None, f.len(), |c| f.get(bytes, c));
             return Ok(Next::Raw);
         };
-        let row = Row {
+        let row_of = |texts| Row {
             line,
             text,
             start: raw_start,
             layout,
             fields: f,
             chunk: bytes,
+            texts,
         };
         if f.len() != layout.width || f.assembled() {
-            row.fill(out);
+            row_of(&[]).fill(out);
             return Ok(Next::Raw);
         }
-        Ok(Next::Row(row))
+        // Each declared field's trimmed text, found once: the deciding asks for some
+        // fields twice (for a cell, then for bits).
+        self.texts.clear();
+        for col in &layout.columns {
+            let range = col.and_then(|c| f.range(c)).map_or((0, 0), |(a, b)| {
+                let (a, b) = (a - raw_start, b - raw_start);
+                let t = text.get(a..b).map_or("", trim);
+                let at = t.as_ptr() as usize - text.as_ptr() as usize;
+                (at, at + t.len())
+            });
+            self.texts.push(range);
+        }
+        Ok(Next::Row(row_of(&self.texts)))
     }
 }
 
@@ -335,6 +351,8 @@ pub struct Row<'a> {
     layout: &'a CsvLayout,
     fields: &'a Fields,
     chunk: &'a [u8],
+    /// By declared field, where its trimmed text is in `text` (empty when blank).
+    texts: &'a [(usize, usize)],
 }
 
 impl Row<'_> {
@@ -369,14 +387,9 @@ impl Row<'_> {
 impl RawFields for Row<'_> {
     #[inline]
     fn raw(&self, field: usize) -> RawText<'_> {
-        let text = self.layout.columns[field]
-            .and_then(|c| self.fields.range(c))
-            .and_then(|(a, b)| self.text.get(a - self.start..b - self.start))
-            .map_or("", trim);
-        if text.is_empty() {
-            RawText::Blank
-        } else {
-            RawText::Text(text)
+        match self.texts[field] {
+            (a, b) if a == b => RawText::Blank,
+            (a, b) => RawText::Text(&self.text[a..b]),
         }
     }
 }

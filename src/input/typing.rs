@@ -190,6 +190,9 @@ fn trim_tag(t: &str) -> &str {
 /// Never via floating point.
 pub fn parse_decimal(s: &str) -> Option<Decimal> {
     let plain = s.strip_prefix('+').unwrap_or(s);
+    if let Some(d) = short_plain(plain) {
+        return Some(d);
+    }
     // Digits with at most one `.` between digits, after an optional `-`: one pass.
     let plain_number = |t: &str| {
         let t = t.strip_prefix('-').unwrap_or(t).as_bytes();
@@ -200,7 +203,7 @@ pub fn parse_decimal(s: &str) -> Option<Decimal> {
                 .all(|b| b.is_ascii_digit() || (*b == b'.' && !std::mem::replace(&mut dot, true)))
     };
     if plain_number(plain) {
-        return plain_decimal(plain).or_else(|| Decimal::from_str(plain).ok());
+        return Decimal::from_str(plain).ok();
     }
     if plain.contains(['e', 'E']) {
         return Decimal::from_scientific(plain).ok();
@@ -208,31 +211,35 @@ pub fn parse_decimal(s: &str) -> Option<Decimal> {
     None
 }
 
-/// A number already known to be plain (`-` digits `.` digits), read without the general
-/// parser when its digits fit 28 places: mantissa and scale as `Decimal::from_str`
-/// gives them. `None` for the rest (more digits, or a negative zero, whose sign
-/// `from_str` keeps), which the general parser reads.
-fn plain_decimal(s: &str) -> Option<Decimal> {
+/// A plain number (`-` digits `.` digits, a digit at each end) of at most 18 digits, read
+/// in one pass: mantissa and scale as `Decimal::from_str` gives them. `None` for anything
+/// else, which [`parse_decimal`] reads the general way: longer numbers, exponents,
+/// bad text, and a negative zero, whose sign `from_str` keeps.
+fn short_plain(s: &str) -> Option<Decimal> {
     let (negative, digits) = match s.strip_prefix('-') {
-        Some(d) => (true, d),
-        None => (false, s),
+        Some(d) => (true, d.as_bytes()),
+        None => (false, s.as_bytes()),
     };
-    if digits.len() > 28 {
+    if digits.len() > 19 || !digits.first()?.is_ascii_digit() || !digits.last()?.is_ascii_digit() {
         return None;
     }
-    let (mut m, mut scale, mut dot) = (0i128, 0u32, false);
-    for b in digits.bytes() {
-        if b == b'.' {
-            dot = true;
-        } else {
-            m = m * 10 + i128::from(b - b'0');
-            scale += u32::from(dot);
+    let (mut m, mut scale, mut dot) = (0u64, 0u32, false);
+    for b in digits {
+        match b {
+            b'0'..=b'9' => {
+                m = m * 10 + u64::from(b - b'0');
+                scale += u32::from(dot);
+            }
+            b'.' if !dot => dot = true,
+            _ => return None,
         }
     }
-    if negative && m == 0 {
+    // 19 bytes with no dot would be 19 digits, which may not fit.
+    if (negative && m == 0) || (!dot && digits.len() == 19) {
         return None;
     }
-    Decimal::try_from_i128_with_scale(if negative { -m } else { m }, scale).ok()
+    let m = i64::try_from(m).ok()?;
+    Some(Decimal::new(if negative { -m } else { m }, scale))
 }
 
 pub fn parse_bool(s: &str) -> Option<bool> {
@@ -299,6 +306,48 @@ mod tests {
                 assert_eq!(
                     (a.scale(), a.is_sign_negative(), a.mantissa()),
                     (b.scale(), b.is_sign_negative(), b.mantissa()),
+                    "{s}"
+                );
+            }
+        }
+    }
+
+    /// On any text of digits, dots, signs and exponents, the quick reading accepts and
+    /// gives exactly what the general rule (plain number → `from_str`) does.
+    #[test]
+    fn plain_decimals_are_as_strict_as_the_general_rule() {
+        let general = |s: &str| -> Option<Decimal> {
+            let plain = s.strip_prefix('+').unwrap_or(s);
+            let t = plain.strip_prefix('-').unwrap_or(plain).as_bytes();
+            let ok = t.first().is_some_and(u8::is_ascii_digit)
+                && t.last().is_some_and(u8::is_ascii_digit)
+                && t.iter().all(|b| b.is_ascii_digit() || *b == b'.')
+                && t.iter().filter(|b| **b == b'.').count() <= 1;
+            ok.then(|| Decimal::from_str(plain).ok()).flatten()
+        };
+        let alphabet = b"0123456789.-+9";
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..50_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = (x % 22) as usize;
+            let mut y = x;
+            let s: String = (0..len)
+                .map(|_| {
+                    y = y.rotate_left(5).wrapping_mul(0x2545_F491_4F6C_DD1D);
+                    char::from(alphabet[(y >> 59) as usize % alphabet.len()])
+                })
+                .collect();
+            if s.contains(['e', 'E']) {
+                continue;
+            }
+            let (got, want) = (parse_decimal(&s), general(&s));
+            assert_eq!(got, want, "{s}");
+            if let (Some(a), Some(b)) = (got, want) {
+                assert_eq!(
+                    (a.scale(), a.is_sign_negative()),
+                    (b.scale(), b.is_sign_negative()),
                     "{s}"
                 );
             }
