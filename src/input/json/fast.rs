@@ -16,7 +16,12 @@ use crate::input::RawOrder;
 /// Reads `text` into `out` (cleared, with its line set); `false` when the general
 /// reader must do it.
 pub fn fill(out: &mut RawOrder, fields: &[(String, bool)], text: &[u8]) -> bool {
-    let mut de = serde_json::Deserializer::from_slice(text);
+    // One UTF-8 check for the whole line: read from a `&str`, serde_json checks no
+    // string again (from bytes, it checks each one, which costs more than the rest).
+    let Ok(text) = std::str::from_utf8(text) else {
+        return false;
+    };
+    let mut de = serde_json::Deserializer::from_str(text);
     let order = Order {
         out,
         fields,
