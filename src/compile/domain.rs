@@ -8,10 +8,10 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use aho_corasick::{AhoCorasick, packed};
 use regex::RegexSet;
 use rust_decimal::Decimal;
 
+use super::find::{Scaled, Scanner};
 use crate::check::{FieldId, FieldType, Interval, Op, RuleSet};
 use crate::decide::Value;
 
@@ -70,45 +70,6 @@ pub enum Kind {
     },
 }
 
-/// A decimal field's points as integers at one scale, so that a value of that scale or
-/// less is placed by comparing integers: a decimal comparison of two scales rescales
-/// one side every time.
-#[derive(Debug)]
-pub struct Scaled {
-    scale: u32,
-    points: Vec<i128>,
-}
-
-/// Powers of ten that fit an `i128`, by exponent.
-const POW10: [i128; 39] = {
-    let mut p = [1i128; 39];
-    let mut i = 1;
-    while i < 39 {
-        p[i] = p[i - 1] * 10;
-        i += 1;
-    }
-    p
-};
-
-/// `d` as an integer of `scale` decimal places, when it has no more places than that
-/// and fits. Exact, so it keeps the order of decimals.
-fn at_scale(d: Decimal, scale: u32) -> Option<i128> {
-    let up = scale.checked_sub(d.scale())?;
-    d.mantissa().checked_mul(*POW10.get(up as usize)?)
-}
-
-impl Scaled {
-    /// At least six places, so that amounts (two) and seconds (none) fit the fast way.
-    fn new(points: &[Decimal]) -> Option<Scaled> {
-        let scale = points.iter().map(Decimal::scale).max().unwrap_or(0).max(6);
-        let points = points
-            .iter()
-            .map(|p| at_scale(*p, scale))
-            .collect::<Option<Vec<_>>>()?;
-        Some(Scaled { scale, points })
-    }
-}
-
 /// The first and last cell an interval covers (the cells between are covered too; an
 /// empty interval gives `first > last`). Its bounds are among the points, so each is
 /// found by binary search instead of testing every cell with [`covers`].
@@ -130,7 +91,7 @@ fn covered(iv: &Interval, points: &[Decimal], ncells: u32) -> (u32, u32) {
     (first, last)
 }
 
-fn set_bit(bits: &mut [u64], b: u32) {
+pub(super) fn set_bit(bits: &mut [u64], b: u32) {
     bits[(b / 64) as usize] |= 1 << (b % 64);
 }
 
@@ -200,43 +161,8 @@ fn index(v: &[String], base: u32) -> HashMap<String, u32> {
         .collect()
 }
 
-fn count(n: usize) -> u32 {
+pub(super) fn count(n: usize) -> u32 {
     u32::try_from(n).expect("fewer than 2^32 cells or bits")
-}
-
-/// Every `contains` literal of a field, found in one pass.
-#[derive(Debug)]
-pub struct Scanner {
-    /// Finds every literal, overlapping ones too.
-    all: AhoCorasick,
-    /// Whether any literal occurs at all, with SIMD (Teddy) where the machine has it: most
-    /// texts hold none, and this answers that in a fraction of the automaton's time.
-    any: Option<packed::Searcher>,
-    /// The bit of each literal.
-    bits: Vec<u32>,
-}
-
-impl Scanner {
-    fn new(patterns: &[String], first_bit: u32) -> Option<Scanner> {
-        if patterns.is_empty() {
-            return None;
-        }
-        Some(Scanner {
-            all: AhoCorasick::new(patterns).expect("plain literals always build an automaton"),
-            any: packed::Searcher::new(patterns),
-            bits: (0..count(patterns.len())).map(|i| first_bit + i).collect(),
-        })
-    }
-
-    /// Sets the bit of every literal found in `s`.
-    fn scan(&self, s: &str, bits: &mut [u64]) {
-        if self.any.as_ref().is_some_and(|p| p.find(s).is_none()) {
-            return;
-        }
-        for m in self.all.find_overlapping_iter(s) {
-            set_bit(bits, self.bits[m.pattern().as_usize()]);
-        }
-    }
 }
 
 fn build(field: FieldId, ty: &FieldType, c: &mut Collected) -> Domain {
@@ -379,13 +305,10 @@ impl Domain {
         let Kind::Decimal { points, scaled } = &self.kind else {
             unreachable!("decimal values belong to decimal domains")
         };
-        let at = match scaled
+        let at = scaled
             .as_ref()
-            .and_then(|s| Some((s, at_scale(x, s.scale)?)))
-        {
-            Some((s, v)) => s.points.binary_search(&v),
-            None => points.binary_search(&x),
-        };
+            .and_then(|s| s.search(x))
+            .unwrap_or_else(|| points.binary_search(&x));
         match at {
             Ok(i) => count(2 + 2 * i),
             Err(i) => count(1 + 2 * i),

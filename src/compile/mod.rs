@@ -7,6 +7,7 @@
 mod build;
 pub mod domain;
 mod emit;
+mod find;
 pub mod formula;
 pub mod lower;
 

@@ -1,0 +1,89 @@
+//! The searches a domain runs for every order, made cheap: decimal points compared as
+//! integers at one scale, and `contains` literals looked for with SIMD before the
+//! automaton that finds them all runs.
+
+use aho_corasick::{AhoCorasick, packed};
+use rust_decimal::Decimal;
+
+use super::domain::{count, set_bit};
+
+/// A decimal field's points as integers at one scale, so that a value of that scale or
+/// less is placed by comparing integers: a decimal comparison of two scales rescales
+/// one side every time.
+#[derive(Debug)]
+pub struct Scaled {
+    scale: u32,
+    points: Vec<i128>,
+}
+
+/// Powers of ten that fit an `i128`, by exponent.
+const POW10: [i128; 39] = {
+    let mut p = [1i128; 39];
+    let mut i = 1;
+    while i < 39 {
+        p[i] = p[i - 1] * 10;
+        i += 1;
+    }
+    p
+};
+
+/// `d` as an integer of `scale` decimal places, when it has no more places than that
+/// and fits. Exact, so it keeps the order of decimals.
+fn at_scale(d: Decimal, scale: u32) -> Option<i128> {
+    let up = scale.checked_sub(d.scale())?;
+    d.mantissa().checked_mul(*POW10.get(up as usize)?)
+}
+
+impl Scaled {
+    /// At least six places, so that amounts (two) and seconds (none) fit the fast way.
+    pub(super) fn new(points: &[Decimal]) -> Option<Scaled> {
+        let scale = points.iter().map(Decimal::scale).max().unwrap_or(0).max(6);
+        let points = points
+            .iter()
+            .map(|p| at_scale(*p, scale))
+            .collect::<Option<Vec<_>>>()?;
+        Some(Scaled { scale, points })
+    }
+
+    /// Where `x` is among the points, as `binary_search` says; `None` when `x` has more
+    /// places than the points' scale (or does not fit), to be searched as a decimal.
+    #[inline]
+    pub(super) fn search(&self, x: Decimal) -> Option<Result<usize, usize>> {
+        Some(self.points.binary_search(&at_scale(x, self.scale)?))
+    }
+}
+
+/// Every `contains` literal of a field, found in one pass.
+#[derive(Debug)]
+pub struct Scanner {
+    /// Finds every literal, overlapping ones too.
+    all: AhoCorasick,
+    /// Whether any literal occurs at all, with SIMD (Teddy) where the machine has it: most
+    /// texts hold none, and this answers that in a fraction of the automaton's time.
+    any: Option<packed::Searcher>,
+    /// The bit of each literal.
+    bits: Vec<u32>,
+}
+
+impl Scanner {
+    pub(super) fn new(patterns: &[String], first_bit: u32) -> Option<Scanner> {
+        if patterns.is_empty() {
+            return None;
+        }
+        Some(Scanner {
+            all: AhoCorasick::new(patterns).expect("plain literals always build an automaton"),
+            any: packed::Searcher::new(patterns),
+            bits: (0..count(patterns.len())).map(|i| first_bit + i).collect(),
+        })
+    }
+
+    /// Sets the bit of every literal found in `s`.
+    pub(super) fn scan(&self, s: &str, bits: &mut [u64]) {
+        if self.any.as_ref().is_some_and(|p| p.find(s).is_none()) {
+            return;
+        }
+        for m in self.all.find_overlapping_iter(s) {
+            set_bit(bits, self.bits[m.pattern().as_usize()]);
+        }
+    }
+}
