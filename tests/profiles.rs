@@ -8,7 +8,7 @@ use std::path::Path;
 use proptest::prelude::*;
 
 use common::{routebook, write_file};
-use routebook::input::{RawOrder, field_specs, typing::typed};
+use routebook::input::{RawFields, RawOrder, field_specs, typing::typed};
 use routebook::profile::{self, Profile, is_tags};
 use routebook::source::Source;
 
@@ -67,7 +67,7 @@ fn read_path(set: &routebook::check::RuleSet, profile: Profile, path: &Path) -> 
     let mut raw = RawOrder::default();
     let mut got = Vec::new();
     while reader.next(&mut raw).expect("the export reads") {
-        let key = raw.text_of(set.key).to_string();
+        let key = raw.text(set.key).to_string();
         got.push(match typed(set, &raw) {
             Ok(order) => format!("{key}: {:?}", &order.values[1..]),
             Err(e) => format!("{key}: {e}"),
@@ -431,7 +431,7 @@ fn sample_times(profile: &str, file: &str) -> Vec<(String, String)> {
     let mut got = Vec::new();
     while reader.next(&mut raw).expect("the sample reads") {
         assert!(raw.problem.is_none(), "{profile}: {:?}", raw.problem);
-        got.push((raw.text_of(1).to_string(), raw.text_of(2).to_string()));
+        got.push((raw.text(1).to_string(), raw.text(2).to_string()));
     }
     got
 }

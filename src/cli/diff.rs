@@ -13,7 +13,7 @@ use super::{CliError, Exit, NowArg, open_export, print_human, read_source};
 use crate::check::RuleSet;
 use crate::compile::compile;
 use crate::decide::{Scratch, Value, decide};
-use crate::input::{self, RawOrder, RawValue, typing::typed};
+use crate::input::{self, RawFields, RawOrder, RawText, typing::typed};
 use crate::output::diff::{Diff, amount_field};
 use crate::profile::is_tags;
 use crate::source::Source;
@@ -135,8 +135,8 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
             let new_out = new_order
                 .as_ref()
                 .map(|o| decide(&new.set, &new_tree, o, &mut new_scratch).into_owned());
-            let key = match raw.text_of(old.set.key) {
-                "" => raw_new.text_of(new.set.key),
+            let key = match raw.text(old.set.key) {
+                "" => raw_new.text(new.set.key),
                 k => k,
             };
             let change = diff.add(
@@ -315,10 +315,10 @@ fn remap(raw: &RawOrder, map: &[usize], out: &mut RawOrder) {
     out.line = raw.line;
     out.problem.clone_from(&raw.problem);
     for (i, &u) in map.iter().enumerate() {
-        match raw.get(u) {
-            RawValue::Blank => {}
-            RawValue::Text(s) => out.set_text(i, s),
-            RawValue::List(items) => out.set_list(i, items),
+        match raw.raw(u) {
+            RawText::Blank => {}
+            RawText::Text(s) => out.set_text(i, s),
+            RawText::List(items) => out.set_list(i, items),
         }
     }
 }

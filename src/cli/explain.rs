@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use super::{CliError, Exit, NowArg, load_rules};
 use crate::check::RuleSet;
 use crate::decide::reference::evaluate_traced;
-use crate::input::{self, RawOrder, read_one, typing::typed};
+use crate::input::{self, RawFields, RawOrder, read_one, typing::typed};
 use crate::source::Source;
 
 /// Explain one order: every rule, whether it matched, and which test failed first.
@@ -56,7 +56,7 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
                     path.display()
                 )));
             }
-            if raw.text_of(set.key) == key {
+            if raw.text(set.key) == key {
                 break;
             }
         }
@@ -73,7 +73,7 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
 /// The explanation for people.
 pub fn explain(set: &RuleSet, source: &Source, raw: &RawOrder) -> String {
     let mut s = String::new();
-    let key = raw.text_of(set.key);
+    let key = raw.text(set.key);
     let order = match typed(set, raw) {
         Ok(o) => o,
         Err(e) => {

@@ -24,9 +24,7 @@ use crate::check::RuleSet;
 use crate::compile::{Tree, compile};
 use crate::decide::reference::{self, RuleTrace};
 use crate::decide::{Outcome, Outcomes, Scratch, decide_id, decide_raw_id};
-use crate::input::{
-    self, Chunk, FatalError, Next, RawFields, RawOrder, RawText, Reader, typing::Typer,
-};
+use crate::input::{self, Chunk, FatalError, Next, RawFields, RawOrder, Reader, typing::Typer};
 use crate::output::{self, Encoder, Layout, Record, Summary};
 use crate::profile::is_tags;
 
@@ -202,6 +200,23 @@ struct Tally {
 }
 
 impl Tally {
+    /// Decides an order from its raw text, counts it and encodes its record onto `out`;
+    /// `false` (nothing done) when a value is bad.
+    fn decide_raw(
+        &mut self,
+        ctx: &Ctx<'_>,
+        src: &impl RawFields,
+        s: &mut Scratch,
+        encoder: &mut dyn Encoder,
+        out: &mut Vec<u8>,
+    ) -> bool {
+        let Some(id) = decide_raw_id(ctx.set, ctx.tree, src, s, &mut self.outcomes) else {
+            return false;
+        };
+        self.decided(id, src.text(ctx.set.key), None, encoder, out);
+        true
+    }
+
     /// Counts an order that got outcome `id` and encodes its record onto `out`.
     fn decided(
         &mut self,
@@ -288,28 +303,21 @@ impl<'s> Work<'s> {
         };
         self.orders += 1;
         if !self.ctx.layout.explain {
-            let t = &mut self.tally;
-            let (s, seen) = (&mut self.scratch, &mut t.outcomes);
+            let (t, s, encoder) = (&mut self.tally, &mut self.scratch, self.encoder.as_mut());
+            // Two calls, not one through `&dyn RawFields`: a row's field look-up is a
+            // few instructions, and inlined it stays that.
             let decided = match &row {
-                Some(row) => {
-                    decide_raw_id(set, tree, row, s, seen).map(|id| (id, row.raw(set.key)))
-                }
-                None => decide_raw_id(set, tree, &self.raw, s, seen)
-                    .map(|id| (id, self.raw.raw(set.key))),
+                Some(row) => t.decide_raw(self.ctx, row, s, encoder, out),
+                None => t.decide_raw(self.ctx, &self.raw, s, encoder, out),
             };
-            if let Some((id, key)) = decided {
-                let key = match key {
-                    RawText::Text(k) => k,
-                    _ => "",
-                };
-                t.decided(id, key, None, self.encoder.as_mut(), out);
+            if decided {
                 return Ok(true);
             }
         }
         if let Some(row) = row {
             row.fill(&mut self.raw);
         }
-        let key = self.raw.text_of(set.key);
+        let key = self.raw.text(set.key);
         match self.typer.typed(set, &self.raw) {
             Ok(order) => {
                 let t = &mut self.tally;

@@ -9,12 +9,14 @@
 
 use std::borrow::Cow;
 
+use rust_decimal::Decimal;
+
 use super::tree::{Bits, Scratch, walked, walked_id};
 use super::{Outcome, Outcomes, derived};
 use crate::check::{FieldType, RuleSet};
 use crate::compile::Tree;
 use crate::compile::domain::{Domain, Kind, MISSING};
-use crate::input::typing::{parse_bool, parse_decimal, split_tags};
+use crate::input::typing::{parse_bool, parse_decimal, raw_tags};
 use crate::input::{RawFields, RawText};
 use crate::time::{parse_instant, seconds};
 
@@ -24,12 +26,9 @@ struct Raw<'r, R: ?Sized>(&'r R);
 impl<R: RawFields + ?Sized> Bits for Raw<'_, R> {
     fn bits(&self, domain: &Domain, words: &mut [u64]) {
         match (&domain.kind, self.0.raw(domain.field)) {
-            (_, RawText::Blank) => {}
-            (Kind::Tags { .. }, RawText::Text(s)) => domain.tag_bits(split_tags(s), words),
-            (Kind::Tags { .. }, RawText::List(items)) => {
-                domain.tag_bits(items.filter(|t| !t.is_empty()), words);
-            }
+            (Kind::Tags { .. }, raw) => domain.tag_bits(raw_tags(raw), words),
             (_, RawText::Text(s)) => domain.text_bits(s, words),
+            (_, RawText::Blank) => {}
             (_, RawText::List(_)) => unreachable!("only tags are read from lists"),
         }
     }
@@ -44,45 +43,46 @@ fn load(set: &RuleSet, tree: &Tree, raw: &(impl RawFields + ?Sized), s: &mut Scr
     // A derived field is missing unless its datetime is present (set below).
     s.cells[set.declared..].fill(MISSING);
     for (id, field) in set.inputs().iter().enumerate() {
-        let d = &tree.domains[id];
-        let cell = match (raw.raw(id), &field.ty) {
-            (RawText::Blank, FieldType::Tags) => MISSING,
-            (RawText::Blank, _) if field.optional => MISSING,
-            (RawText::Blank, _) => return false,
-            (RawText::List(mut items), FieldType::Tags) => u32::from(items.any(|t| !t.is_empty())),
-            (RawText::List(_), _) => return false,
-            (RawText::Text(text), ty) => match ty {
-                FieldType::Text => d.text_cell(text),
-                FieldType::OneOf(_) => match d.enum_cell(text) {
-                    Some(c) => c,
-                    None => return false,
-                },
-                FieldType::Decimal => match parse_decimal(text) {
-                    Some(x) => d.decimal_cell(x),
-                    None => return false,
-                },
-                FieldType::Bool => match parse_bool(text) {
-                    Some(b) => 1 + u32::from(b),
-                    None => return false,
-                },
-                FieldType::Tags => u32::from(split_tags(text).next().is_some()),
-                FieldType::DateTime => match parse_instant(text, &set.clock.zone) {
-                    Ok(t) => {
-                        let t = seconds(t);
-                        for (k, f) in set.fields.iter().enumerate().skip(set.declared) {
-                            if let Some(part) = f.derived.filter(|p| p.of == id).map(|p| p.part) {
-                                s.cells[k] = tree.domains[k].cell(&derived(&set.clock, part, t));
-                            }
-                        }
-                        d.decimal_cell(t)
-                    }
-                    Err(_) => return false,
-                },
-            },
+        let text = match (raw.raw(id), &field.ty) {
+            (raw, FieldType::Tags) => {
+                s.cells[id] = u32::from(raw_tags(raw).next().is_some());
+                continue;
+            }
+            (RawText::Text(text), _) => text,
+            (RawText::Blank, _) if field.optional => {
+                s.cells[id] = MISSING;
+                continue;
+            }
+            (RawText::Blank | RawText::List(_), _) => return false,
         };
-        s.cells[id] = cell;
+        let d = &tree.domains[id];
+        let cell = match &field.ty {
+            FieldType::Text => Some(d.text_cell(text)),
+            FieldType::OneOf(_) => d.enum_cell(text),
+            FieldType::Decimal => parse_decimal(text).map(|x| d.decimal_cell(x)),
+            FieldType::Bool => parse_bool(text).map(|b| 1 + u32::from(b)),
+            FieldType::DateTime => parse_instant(text, &set.clock.zone).ok().map(|t| {
+                let t = seconds(t);
+                load_derived(set, tree, id, t, s);
+                d.decimal_cell(t)
+            }),
+            FieldType::Tags => unreachable!("tags are read above"),
+        };
+        match cell {
+            Some(c) => s.cells[id] = c,
+            None => return false,
+        }
     }
     true
+}
+
+/// The cells of the fields derived from datetime field `of`, which holds instant `t`.
+fn load_derived(set: &RuleSet, tree: &Tree, of: usize, t: Decimal, s: &mut Scratch) {
+    for (k, f) in set.fields.iter().enumerate().skip(set.declared) {
+        if let Some(d) = f.derived.filter(|d| d.of == of) {
+            s.cells[k] = tree.domains[k].cell(&derived(&set.clock, d.part, t));
+        }
+    }
 }
 
 /// Decides one order from its raw text, as the number of its outcome in `seen`; `None`

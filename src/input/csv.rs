@@ -92,6 +92,14 @@ impl CsvLayout {
     }
 }
 
+impl CsvLayout {
+    /// The problem of a record with `found` columns, when that is not the header's count.
+    fn width_problem(&self, found: usize) -> Option<Problem> {
+        (found != self.width)
+            .then(|| Problem::record(format!("expected {} columns, found {found}", self.width)))
+    }
+}
+
 /// Reads the header (the first record) from the splitter, which then hands out the data
 /// records; returns the delimiter and the column names, trimmed.
 pub fn read_headers(
@@ -253,11 +261,8 @@ fn fill<'r>(
     out.clear(layout.columns.len());
     out.line = line;
     out.problem = problem;
-    if out.problem.is_none() && width != layout.width {
-        out.problem = Some(Problem::record(format!(
-            "expected {} columns, found {}",
-            layout.width, width
-        )));
+    if out.problem.is_none() {
+        out.problem = layout.width_problem(width);
     }
     for (i, col) in layout.columns.iter().enumerate() {
         let Some(bytes) = col.and_then(&field) else {
@@ -280,10 +285,67 @@ fn set_bytes(layout: &CsvLayout, out: &mut RawOrder, field: usize, bytes: &[u8])
     }
 }
 
-impl CsvChunkReader {
+/// A CSV record read in place: its fields are ranges of its text, which is valid UTF-8.
+pub struct Row<'a> {
+    pub line: u64,
+    text: &'a str,
+    /// Where `text` starts in the chunk.
+    start: usize,
+    layout: &'a CsvLayout,
+    fields: &'a Fields,
+    chunk: &'a [u8],
+    /// By declared field, where its trimmed text is in `text` (empty when blank).
+    texts: &'a [(usize, usize)],
+}
+
+impl Row<'_> {
+    /// Copies the record's declared fields into `out`, for the reading that types it.
+    pub fn fill(&self, out: &mut RawOrder) {
+        let (layout, f, text, start) = (self.layout, self.fields, self.text, self.start);
+        out.clear(layout.columns.len());
+        out.line = self.line;
+        out.problem = layout.width_problem(f.len());
+        let at = out.push_record(text);
+        for (i, col) in layout.columns.iter().enumerate() {
+            let Some(c) = col.filter(|c| *c < f.len()) else {
+                continue;
+            };
+            match f
+                .range(c)
+                .and_then(|(a, b)| Some((a, text.get(a - start..b - start)?)))
+            {
+                Some((a, s)) => out.set_part(i, at, a - start, s),
+                None => set_bytes(layout, out, i, f.get(self.chunk, c).unwrap_or_default()),
+            }
+        }
+    }
+}
+
+impl RawFields for Row<'_> {
+    #[inline]
+    fn raw(&self, field: usize) -> RawText<'_> {
+        match self.texts[field] {
+            (a, b) if a == b => RawText::Blank,
+            (a, b) => RawText::Text(&self.text[a..b]),
+        }
+    }
+}
+
+impl Reader for CsvChunkReader {
+    fn next(&mut self, out: &mut RawOrder) -> Result<bool, FatalError> {
+        Ok(match self.next_row(out)? {
+            Next::End => false,
+            Next::Raw => true,
+            Next::Row(row) => {
+                row.fill(out);
+                true
+            }
+        })
+    }
+
     /// The next record: in place when it was read whole, at the right width and as valid
     /// UTF-8 with no doubled quotes (nearly every record), else copied into `out`.
-    pub fn next_row(&mut self, out: &mut RawOrder) -> Result<Next<'_>, FatalError> {
+    fn next_row(&mut self, out: &mut RawOrder) -> Result<Next<'_>, FatalError> {
         if self.take_pending(out) {
             return Ok(Next::Raw);
         }
@@ -342,75 +404,6 @@ impl CsvChunkReader {
     }
 }
 
-/// A CSV record read in place: its fields are ranges of its text, which is valid UTF-8.
-pub struct Row<'a> {
-    pub line: u64,
-    text: &'a str,
-    /// Where `text` starts in the chunk.
-    start: usize,
-    layout: &'a CsvLayout,
-    fields: &'a Fields,
-    chunk: &'a [u8],
-    /// By declared field, where its trimmed text is in `text` (empty when blank).
-    texts: &'a [(usize, usize)],
-}
-
-impl Row<'_> {
-    /// Copies the record's declared fields into `out`, for the reading that types it.
-    pub fn fill(&self, out: &mut RawOrder) {
-        let (layout, f, text, start) = (self.layout, self.fields, self.text, self.start);
-        out.clear(layout.columns.len());
-        out.line = self.line;
-        if f.len() != layout.width {
-            out.problem = Some(Problem::record(format!(
-                "expected {} columns, found {}",
-                layout.width,
-                f.len()
-            )));
-        }
-        let at = out.push_record(text);
-        for (i, col) in layout.columns.iter().enumerate() {
-            let Some(c) = col.filter(|c| *c < f.len()) else {
-                continue;
-            };
-            match f
-                .range(c)
-                .and_then(|(a, b)| Some((a, text.get(a - start..b - start)?)))
-            {
-                Some((a, s)) => out.set_part(i, at, a - start, s),
-                None => set_bytes(layout, out, i, f.get(self.chunk, c).unwrap_or_default()),
-            }
-        }
-    }
-}
-
-impl RawFields for Row<'_> {
-    #[inline]
-    fn raw(&self, field: usize) -> RawText<'_> {
-        match self.texts[field] {
-            (a, b) if a == b => RawText::Blank,
-            (a, b) => RawText::Text(&self.text[a..b]),
-        }
-    }
-}
-
-impl Reader for CsvChunkReader {
-    fn next(&mut self, out: &mut RawOrder) -> Result<bool, FatalError> {
-        Ok(match self.next_row(out)? {
-            Next::End => false,
-            Next::Raw => true,
-            Next::Row(row) => {
-                row.fill(out);
-                true
-            }
-        })
-    }
-
-    fn next_row(&mut self, out: &mut RawOrder) -> Result<Next<'_>, FatalError> {
-        CsvChunkReader::next_row(self, out)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -429,7 +422,7 @@ mod tests {
         while let Some(chunk) = splitter.next_sized(Vec::new(), size).unwrap() {
             reader.load(chunk);
             while reader.next(&mut raw).unwrap() {
-                let values: Vec<_> = (0..3).map(|f| raw.get(f)).collect();
+                let values: Vec<_> = (0..3).map(|f| raw.raw(f)).collect();
                 got.push(format!("{} {:?} {values:?}", raw.line, raw.problem));
             }
         }

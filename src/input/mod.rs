@@ -61,16 +61,8 @@ enum Cell {
     List(u32, u32),
 }
 
-/// A raw value of one field, borrowed from a [`RawOrder`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum RawValue<'a> {
-    Blank,
-    Text(&'a str),
-    List(Vec<&'a str>),
-}
-
-/// A raw value of one field without allocating: what the raw lane of deciding reads
-/// (`decide::decide_raw_id`), from a [`RawOrder`] or straight from a CSV record.
+/// A raw value of one field, borrowed from a [`RawOrder`] or straight from a CSV
+/// record ([`Row`]), without allocating.
 #[derive(Debug, Clone)]
 pub enum RawText<'a> {
     Blank,
@@ -81,10 +73,17 @@ pub enum RawText<'a> {
 }
 
 /// The items of a list value, in order.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Items<'a> {
     text: &'a str,
     ranges: std::slice::Iter<'a, (u32, u32)>,
+}
+
+/// Shown as the list of its items, not where they are kept.
+impl std::fmt::Debug for Items<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.clone()).finish()
+    }
 }
 
 impl<'a> Iterator for Items<'a> {
@@ -99,6 +98,15 @@ impl<'a> Iterator for Items<'a> {
 /// A record's declared fields as raw text, by field id.
 pub trait RawFields {
     fn raw(&self, field: usize) -> RawText<'_>;
+
+    /// A field's text, empty when it is blank or a list: for naming an order (its key),
+    /// even when it is invalid.
+    fn text(&self, field: usize) -> &str {
+        match self.raw(field) {
+            RawText::Text(s) => s,
+            _ => "",
+        }
+    }
 
     /// Whether the record was read whole (see [`RawOrder::problem`]).
     fn whole(&self) -> bool {
@@ -173,22 +181,6 @@ impl RawOrder {
             self.items.push((start, offset(self.text.len())));
         }
         self.cells[field] = Cell::List(first, offset(self.items.len()));
-    }
-
-    pub fn get(&self, field: usize) -> RawValue<'_> {
-        match self.raw(field) {
-            RawText::Blank => RawValue::Blank,
-            RawText::Text(s) => RawValue::Text(s),
-            RawText::List(items) => RawValue::List(items.collect()),
-        }
-    }
-
-    /// The raw text of a field, for naming an order (its key) even when it is invalid.
-    pub fn text_of(&self, field: usize) -> &str {
-        match self.get(field) {
-            RawValue::Text(s) => s,
-            _ => "",
-        }
     }
 }
 

@@ -4,7 +4,7 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
-use super::{InputError, Problem, RawOrder, RawValue};
+use super::{InputError, Items, Problem, RawFields, RawOrder, RawText};
 use crate::check::{FieldType, RuleSet};
 use crate::decide::{Order, Value, derive_values};
 use crate::time::{Clock, parse_instant, seconds};
@@ -57,7 +57,7 @@ impl Typer {
             match value(
                 &field.ty,
                 field.optional,
-                raw.get(id),
+                raw.raw(id),
                 &set.clock,
                 &mut fresh,
             ) {
@@ -98,32 +98,30 @@ type Bad = (Option<String>, String);
 fn value<'a>(
     ty: &FieldType,
     optional: bool,
-    raw: RawValue<'a>,
+    raw: RawText<'a>,
     clock: &Clock,
     fresh: &mut dyn FnMut() -> Vec<&'a str>,
 ) -> Result<Value<'a>, Bad> {
+    if *ty == FieldType::Tags {
+        let mut tags = fresh();
+        tags.extend(raw_tags(raw));
+        return Ok(if tags.is_empty() {
+            Value::Missing
+        } else {
+            Value::Tags(tags)
+        });
+    }
     let text = match raw {
-        RawValue::Blank if *ty == FieldType::Tags => return Ok(Value::Missing),
-        RawValue::Blank if optional => return Ok(Value::Missing),
-        RawValue::Blank => return Err((None, "required value is blank".into())),
-        RawValue::List(items) => {
-            return if *ty == FieldType::Tags {
-                let mut tags = fresh();
-                tags.extend(items.into_iter().filter(|t| !t.is_empty()));
-                Ok(if tags.is_empty() {
-                    Value::Missing
-                } else {
-                    Value::Tags(tags)
-                })
-            } else {
-                let shown = format!("[{}]", items.join(", "));
-                Err((
-                    Some(shown),
-                    format!("a list where a {} value was expected", ty.describe()),
-                ))
-            };
+        RawText::Blank if optional => return Ok(Value::Missing),
+        RawText::Blank => return Err((None, "required value is blank".into())),
+        RawText::List(items) => {
+            let shown = format!("[{}]", items.collect::<Vec<_>>().join(", "));
+            return Err((
+                Some(shown),
+                format!("a list where a {} value was expected", ty.describe()),
+            ));
         }
-        RawValue::Text(s) => s,
+        RawText::Text(s) => s,
     };
     let bad = |reason: String| Err((Some(text.to_string()), reason));
     match ty {
@@ -146,34 +144,65 @@ fn value<'a>(
             Some(b) => Ok(Value::Bool(b)),
             None => bad("not true/false, yes/no, y/n or 1/0".into()),
         },
-        FieldType::Tags => {
-            let mut tags = fresh();
-            tags.extend(split_tags(text));
-            Ok(if tags.is_empty() {
-                Value::Missing
-            } else {
-                Value::Tags(tags)
-            })
-        }
+        FieldType::Tags => unreachable!("tags are read above, from any raw value"),
     }
 }
 
-/// The tags of a text: separated by `;` or `,`, trimmed, empty ones dropped.
-pub fn split_tags(text: &str) -> impl Iterator<Item = &str> + Clone {
-    // Splitting on bytes: both separators are ASCII, so every piece is whole characters,
-    // and `str::split` on a char pattern decodes every character on the way.
-    let mut rest = Some(text);
-    std::iter::from_fn(move || {
-        let t = rest?;
-        let cut = t.bytes().position(|b| b == b';' || b == b',');
-        let (piece, after) = match cut {
-            Some(i) => (&t[..i], Some(&t[i + 1..])),
-            None => (t, None),
-        };
-        rest = after;
-        Some(trim_tag(piece))
-    })
-    .filter(|t| !t.is_empty())
+/// The tags of a raw value, as typing and the raw lane of deciding both read them: a
+/// text split on `;` or `,`, or a list's items; trimmed, empty ones dropped.
+pub fn raw_tags(raw: RawText<'_>) -> RawTags<'_> {
+    match raw {
+        RawText::Text(s) => RawTags {
+            text: Some(s),
+            items: None,
+        },
+        RawText::List(items) => RawTags {
+            text: None,
+            items: Some(items),
+        },
+        RawText::Blank => RawTags {
+            text: None,
+            items: None,
+        },
+    }
+}
+
+/// The iterator of [`raw_tags`]. A text is split on bytes: both separators are ASCII, so
+/// every piece is whole characters, and `str::split` on a char pattern decodes every
+/// character on the way.
+#[derive(Clone)]
+pub struct RawTags<'a> {
+    /// What is left of a text.
+    text: Option<&'a str>,
+    /// A list's items (trimmed when they were set).
+    items: Option<Items<'a>>,
+}
+
+impl<'a> Iterator for RawTags<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if let Some(items) = &mut self.items {
+            return items.find(|t| !t.is_empty());
+        }
+        loop {
+            let t = self.text?;
+            let piece = match t.bytes().position(|b| b == b';' || b == b',') {
+                Some(i) => {
+                    self.text = Some(&t[i + 1..]);
+                    &t[..i]
+                }
+                None => {
+                    self.text = None;
+                    t
+                }
+            };
+            let piece = trim_tag(piece);
+            if !piece.is_empty() {
+                return Some(piece);
+            }
+        }
+    }
 }
 
 /// `str::trim`, after a look at the two ends, which are nearly always visible ASCII.
@@ -356,10 +385,11 @@ mod tests {
 
     #[test]
     fn tags_split_on_either_separator_and_are_trimmed() {
-        let got: Vec<&str> = split_tags(" a;b , ;c,,\u{3000}d\u{3000};").collect();
+        let split = |s| raw_tags(RawText::Text(s));
+        let got: Vec<&str> = split(" a;b , ;c,,\u{3000}d\u{3000};").collect();
         assert_eq!(got, ["a", "b", "c", "d"]);
-        assert_eq!(split_tags("").count(), 0);
-        assert_eq!(split_tags(" ; ,").count(), 0);
+        assert_eq!(split("").count(), 0);
+        assert_eq!(split(" ; ,").count(), 0);
     }
 
     #[test]

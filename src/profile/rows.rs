@@ -9,7 +9,7 @@ use encoding_rs_io::DecodeReaderBytesBuilder;
 use serde_json::Value as Json;
 
 use super::model::Encoding;
-use crate::input::{FatalError, Problem, RawOrder, RawValue, Rows};
+use crate::input::{FatalError, Problem, RawFields, RawOrder, RawText, Rows};
 
 /// The input decoded to UTF-8, and whether bytes were transcoded (so that U+FFFD in a
 /// value means bytes that did not decode, not a character of the file).
@@ -228,8 +228,8 @@ impl RowSource {
                 .headers
                 .iter()
                 .enumerate()
-                .all(|(i, h)| match self.csv_row.get(i) {
-                    RawValue::Text(t) => t.trim_start_matches('\u{feff}') == h,
+                .all(|(i, h)| match self.csv_row.raw(i) {
+                    RawText::Text(t) => t.trim_start_matches('\u{feff}') == h,
                     _ => h.is_empty(),
                 })
     }
@@ -238,7 +238,7 @@ impl RowSource {
     pub fn values<'s>(&'s self, place: &Place, out: &mut Vec<Cow<'s, str>>) {
         match place {
             Place::Column(c) => {
-                if let RawValue::Text(t) = self.csv_row.get(*c) {
+                if let RawText::Text(t) = self.csv_row.raw(*c) {
                     out.push(Cow::Borrowed(t));
                 }
             }
