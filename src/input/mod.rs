@@ -216,6 +216,32 @@ pub fn trim(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
 }
 
+/// Texts for the readers' tests, by a fixed pseudo-random walk (xorshift): `n` of them,
+/// each of fewer than `max` bytes over `alphabet`, each with the walk's word for any
+/// further choice.
+#[cfg(test)]
+pub(crate) fn random_texts(
+    seed: u64,
+    alphabet: &[u8],
+    max: u64,
+    n: usize,
+) -> impl Iterator<Item = (u64, Vec<u8>)> + '_ {
+    let mut x = seed;
+    (0..n).map(move |_| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let mut y = x;
+        let text = (0..x % max)
+            .map(|_| {
+                y = y.rotate_left(7).wrapping_mul(0x2545_F491_4F6C_DD1D);
+                alphabet[(y >> 58) as usize % alphabet.len()]
+            })
+            .collect();
+        (x, text)
+    })
+}
+
 /// A stream of orders: fills `out` with the next record, `Ok(false)` at the end.
 pub trait Reader {
     fn next(&mut self, out: &mut RawOrder) -> Result<bool, FatalError>;

@@ -239,20 +239,8 @@ mod tests {
 
     #[test]
     fn parses_like_csv_core_on_random_text() {
-        let alphabet = b"a,\"\n\r;";
-        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-        for _ in 0..5_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            let len = (x % 20) as usize;
-            let mut y = x;
-            let text: Vec<u8> = (0..len)
-                .map(|_| {
-                    y = y.rotate_left(7).wrapping_mul(0x2545_F491_4F6C_DD1D);
-                    alphabet[(y >> 58) as usize % alphabet.len()]
-                })
-                .collect();
+        for (_, text) in crate::input::random_texts(0x9E37_79B9_7F4A_7C15, b"a,\"\n\r;", 20, 5_000)
+        {
             assert_eq!(
                 ours(&text),
                 core_records(&text),

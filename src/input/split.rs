@@ -217,6 +217,7 @@ fn csv_cut(buf: &[u8], size: usize, delimiter: u8) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::random_texts;
     use memchr::memchr3;
 
     /// The offsets just after each CSV record terminator in `buf`, where the next record's
@@ -318,41 +319,15 @@ mod tests {
     #[test]
     fn finds_record_ends_like_csv_core_on_random_text() {
         // Every short text over the bytes that matter, by a fixed pseudo-random walk.
-        let alphabet = b"a,\"\n\r;";
-        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
-        for _ in 0..5_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            let len = (x % 24) as usize;
-            let mut y = x;
-            let text: Vec<u8> = (0..len)
-                .map(|_| {
-                    y = y.rotate_left(5).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-                    alphabet[(y >> 59) as usize % alphabet.len()]
-                })
-                .chain(*b"...")
-                .collect();
+        for (_, mut text) in random_texts(0x2545_F491_4F6C_DD1D, b"a,\"\n\r;", 24, 5_000) {
+            text.extend(b"...");
             check(&text);
         }
     }
 
     #[test]
     fn cuts_only_where_a_record_ends() {
-        let alphabet = b"a,\"\n\r;";
-        let mut x: u64 = 0x1234_5678_9ABC_DEF1;
-        for _ in 0..20_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            let len = (x % 40) as usize;
-            let mut y = x;
-            let mut text: Vec<u8> = (0..len)
-                .map(|_| {
-                    y = y.rotate_left(9).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-                    alphabet[(y >> 58) as usize % alphabet.len()]
-                })
-                .collect();
+        for (x, mut text) in random_texts(0x1234_5678_9ABC_DEF1, b"a,\"\n\r;", 40, 20_000) {
             if x % 7 == 0 {
                 // A byte-order mark is just text after the start of the file.
                 let at = (x as usize / 7) % (text.len() + 1);
