@@ -80,9 +80,8 @@ impl Checker {
                         )
                         .label("used as a condition on its own")
                         .help(format!(
-                            "only bool fields stand alone; a {} field takes {}",
-                            field.ty.describe(),
-                            field.ty.tests()
+                            "only bool fields stand alone; {}",
+                            field.ty.takes()
                         )),
                     );
                     return None;
@@ -102,13 +101,8 @@ impl Checker {
     /// The positive operator and whether the written form negates it.
     fn op(&mut self, field: &Field, op: &Spanned<OpExpr>) -> Option<(Op, bool)> {
         let mismatch = |cx: &mut Checker| {
-            cx.errors.push(wrong_test(
-                op.node.word(),
-                &field.name,
-                field.ty.describe(),
-                field.ty.tests(),
-                op.span,
-            ));
+            cx.errors
+                .push(wrong_test(op.node.word(), &field.name, &field.ty, op.span));
             None
         };
         let ty = &field.ty;
@@ -147,14 +141,8 @@ impl Checker {
                     CmpOp::Eq | CmpOp::Ne => "`between T1 and T2`, a range rather than one instant",
                 };
                 self.errors.push(
-                    wrong_test(
-                        op.node.word(),
-                        &field.name,
-                        ty.describe(),
-                        ty.tests(),
-                        op.span,
-                    )
-                    .help(format!("datetimes are compared in words: write {instead}")),
+                    wrong_test(op.node.word(), &field.name, ty, op.span)
+                        .help(format!("datetimes are compared in words: write {instead}")),
                 );
                 None
             }

@@ -1,5 +1,6 @@
 //! Check errors: every kind the checker reports, worded for the person editing the file.
 
+use super::FieldType;
 use crate::diag::Diag;
 use crate::source::Span;
 
@@ -59,14 +60,15 @@ pub fn not_in_set(value: &str, field: &str, allowed: &[String], span: Span) -> D
     }
 }
 
-pub fn wrong_test(op: &str, field: &str, ty: &str, tests: &str, span: Span) -> Diag {
+pub fn wrong_test(op: &str, field: &str, ty: &FieldType, span: Span) -> Diag {
+    let shown = ty.describe();
     Diag::error(
         "type-mismatch",
         span,
-        format!("`{op}` does not apply to {ty} field `{field}`"),
+        format!("`{op}` does not apply to {shown} field `{field}`"),
     )
-    .label(format!("`{field}` is {ty}"))
-    .help(format!("a {ty} field takes {tests}"))
+    .label(format!("`{field}` is {shown}"))
+    .help(ty.takes())
 }
 
 pub fn wrong_literal(field: &str, ty: &str, found: &str, expected: &str, span: Span) -> Diag {

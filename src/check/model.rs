@@ -128,6 +128,11 @@ impl FieldType {
         }
     }
 
+    /// "a decimal field takes …", the help of every misused field.
+    pub fn takes(&self) -> String {
+        format!("a {} field takes {}", self.describe(), self.tests())
+    }
+
     /// The tests a field of this type takes, for help texts.
     pub fn tests(&self) -> &'static str {
         match self {

@@ -33,11 +33,7 @@ impl Checker {
                     ),
                 )
                 .label("not a datetime")
-                .help(format!(
-                    "a {} field takes {}",
-                    field.ty.describe(),
-                    field.ty.tests()
-                )),
+                .help(field.ty.takes()),
             );
             return None;
         }
