@@ -8,6 +8,7 @@
 //! while it spans several lines, is read again from its raw bytes line by line, each line
 //! becoming its own record, and the line with the broken quote is marked invalid.
 
+use std::cell::Cell;
 use std::collections::VecDeque;
 use std::sync::Arc;
 
@@ -141,12 +142,12 @@ pub fn read_headers(
 /// Reads the records of one chunk after another; one per thread, reused across chunks.
 pub struct CsvChunkReader {
     layout: Arc<CsvLayout>,
-    chunk: Chunk,
+    body: Body,
     pos: usize,
-    /// Where the chunk's line breaks are (found in one pass per chunk), and how many of
-    /// them come before `pos`.
-    breaks: Vec<usize>,
-    lines: usize,
+    /// A place in the chunk and the line it is on. Lines are counted from there only
+    /// when a record's line is asked for (a bad record's message, a record read again),
+    /// so records that are read whole never pay for it.
+    mark: Cell<(usize, u64)>,
     fields: Fields,
     /// Records re-read line by line, waiting to be handed out.
     pending: VecDeque<(u64, ByteRecord, Option<Problem>)>,
@@ -158,10 +159,9 @@ impl CsvChunkReader {
     pub fn new(layout: Arc<CsvLayout>) -> Self {
         CsvChunkReader {
             layout,
-            chunk: Chunk::default(),
+            body: Body::Bytes(Vec::new()),
             pos: 0,
-            breaks: Vec::new(),
-            lines: 0,
+            mark: Cell::new((0, 0)),
             fields: Fields::default(),
             pending: VecDeque::new(),
             texts: Vec::new(),
@@ -171,39 +171,36 @@ impl CsvChunkReader {
     /// Starts on a new chunk; returns the bytes of the one before, to reuse.
     pub fn load(&mut self, chunk: Chunk) -> Vec<u8> {
         self.pos = 0;
-        self.lines = 0;
-        self.breaks.clear();
-        self.breaks.extend(memchr::memchr_iter(b'\n', &chunk.bytes));
+        self.mark.set((0, chunk.line));
         self.pending.clear();
-        std::mem::replace(&mut self.chunk, chunk).bytes
+        let body = match String::from_utf8(chunk.bytes) {
+            Ok(text) => Body::Text(text),
+            Err(e) => Body::Bytes(e.into_bytes()),
+        };
+        match std::mem::replace(&mut self.body, body) {
+            Body::Text(text) => text.into_bytes(),
+            Body::Bytes(bytes) => bytes,
+        }
     }
 
-    /// Parses the next record into `self.fields`; its line and raw bytes' start, or
-    /// `None` at the end of the chunk.
-    fn read(&mut self) -> Option<(u64, usize)> {
+    /// Parses the next record into `self.fields`; where its raw bytes start, or `None`
+    /// at the end of the chunk.
+    fn read(&mut self) -> Option<usize> {
         // Blank lines (and the `\n` of a `\r\n` the last record ended on) are skipped by
         // the parser; the record's line is that of its first character.
-        let skipped = self.chunk.bytes[self.pos..]
+        let bytes = self.body.bytes();
+        let skipped = bytes[self.pos..]
             .iter()
             .take_while(|b| matches!(b, b'\r' | b'\n'))
             .count();
         let start = self.pos + skipped;
-        while self.breaks.get(self.lines).is_some_and(|b| *b < start) {
-            self.lines += 1;
-        }
-        let line = self.chunk.line + self.lines as u64;
-        self.pos = record::parse(
-            &self.chunk.bytes,
-            start,
-            self.layout.delimiter,
-            &mut self.fields,
-        )?;
-        Some((line, start))
+        self.pos = record::parse(bytes, start, self.layout.delimiter, &mut self.fields)?;
+        Some(start)
     }
 
     /// Splits a broken record into lines and queues each as its own record.
     fn split_into_lines(&mut self, raw_start: usize, first_line: u64) {
-        let raw = &self.chunk.bytes[raw_start..self.pos];
+        let raw = &self.body.bytes()[raw_start..self.pos];
         let lines = raw
             .split(|b| *b == b'\n')
             .filter(|l| !l.iter().all(u8::is_ascii_whitespace));
@@ -235,6 +232,31 @@ impl CsvChunkReader {
         fill(layout, out, line, problem, rec.len(), |c| rec.get(c));
         true
     }
+}
+
+/// A chunk's bytes: as text when all of it is valid UTF-8, checked once for the chunk
+/// rather than once per record.
+enum Body {
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+impl Body {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Body::Text(text) => text.as_bytes(),
+            Body::Bytes(bytes) => bytes,
+        }
+    }
+}
+
+/// The line of the byte at `at` in `bytes`, counted on from `mark` (a byte before it
+/// and its line), which then moves to `at`: records are asked about in order.
+fn line_at(bytes: &[u8], mark: &Cell<(usize, u64)>, at: usize) -> u64 {
+    let (from, line) = mark.get();
+    let line = line + memchr::memchr_iter(b'\n', &bytes[from..at]).count() as u64;
+    mark.set((at, line));
+    line
 }
 
 /// Whether a line after the first of a record that spans lines looks like a whole row:
@@ -287,7 +309,8 @@ fn set_bytes(layout: &CsvLayout, out: &mut RawOrder, field: usize, bytes: &[u8])
 
 /// A CSV record read in place: its fields are ranges of its text, which is valid UTF-8.
 pub struct Row<'a> {
-    pub line: u64,
+    /// Where the reader last counted lines to (see [`line_at`]).
+    mark: &'a Cell<(usize, u64)>,
     text: &'a str,
     /// Where `text` starts in the chunk.
     start: usize,
@@ -303,7 +326,7 @@ impl Row<'_> {
     pub fn fill(&self, out: &mut RawOrder) {
         let (layout, f, text, start) = (self.layout, self.fields, self.text, self.start);
         out.clear(layout.columns.len());
-        out.line = self.line;
+        out.line = line_at(self.chunk, self.mark, self.start);
         out.problem = layout.width_problem(f.len());
         let at = out.push_record(text);
         for (i, col) in layout.columns.iter().enumerate() {
@@ -349,10 +372,10 @@ impl Reader for CsvChunkReader {
         if self.take_pending(out) {
             return Ok(Next::Raw);
         }
-        let Some((line, raw_start)) = self.read() else {
+        let Some(raw_start) = self.read() else {
             return Ok(Next::End);
         };
-        let raw = &self.chunk.bytes[raw_start..self.pos];
+        let raw = &self.body.bytes()[raw_start..self.pos];
         // A bare quote inside one line is literal text (`12" pizza`); only a record that
         // spans lines can have swallowed other rows: when its quotes or columns do not
         // add up, or when a line inside it is a whole row of its own (no quote, one
@@ -362,21 +385,28 @@ impl Reader for CsvChunkReader {
                 || self.fields.len() != self.layout.width
                 || holds_a_row(raw, self.layout.delimiter, self.layout.width))
         {
+            let line = line_at(self.body.bytes(), &self.mark, raw_start);
             self.split_into_lines(raw_start, line);
             if self.take_pending(out) {
                 return Ok(Next::Raw);
             }
         }
-        let (layout, f, bytes) = (&*self.layout, &self.fields, &self.chunk.bytes[..]);
-        // One UTF-8 check for the whole record; its fields then start and end on
-        // character boundaries (beside a delimiter, quote or line break). Anything else
-        // takes the field-by-field path.
-        let Ok(text) = std::str::from_utf8(&bytes[raw_start..self.pos]) else {
+        let (layout, f, bytes) = (&*self.layout, &self.fields, self.body.bytes());
+        // The record's text, from the chunk's one UTF-8 check (or its own, when the
+        // chunk failed it); its fields then start and end on character boundaries
+        // (beside a delimiter, quote or line break). Anything else takes the
+        // field-by-field path.
+        let text = match &self.body {
+            Body::Text(chunk) => chunk.get(raw_start..self.pos),
+            Body::Bytes(_) => std::str::from_utf8(&bytes[raw_start..self.pos]).ok(),
+        };
+        let Some(text) = text else {
+            let line = line_at(bytes, &self.mark, raw_start);
             fill(layout, out, line, None, f.len(), |c| f.get(bytes, c));
             return Ok(Next::Raw);
         };
         let row_of = |texts| Row {
-            line,
+            mark: &self.mark,
             text,
             start: raw_start,
             layout,
@@ -447,6 +477,23 @@ mod tests {
         assert!(whole[2].contains("never closed"), "{whole:#?}");
         for size in [1, 2, 5, 16, 40] {
             assert_eq!(read_all(text.as_bytes(), size), whole, "chunks of {size}");
+        }
+    }
+
+    /// A byte that is not UTF-8 makes its chunk be read record by record; the lines of
+    /// the records around it stay right, at every chunk size.
+    #[test]
+    fn lines_stay_right_around_a_record_that_is_not_utf8() {
+        let text = b"id,note,amount\nA1,\"two\nlines\",1\nA2,\xff,2\n\nA3,\"x\",3\nA4,\"a\nb\nc\",4\nA5,y,5\n";
+        for size in [1, 9, 1 << 20] {
+            let got = read_all(text, size);
+            let lines: Vec<&str> = got.iter().map(|r| r.split(' ').next().unwrap()).collect();
+            assert_eq!(
+                lines,
+                ["2", "4", "6", "7", "10"],
+                "chunks of {size}: {got:#?}"
+            );
+            assert!(got[1].contains("not valid UTF-8"), "{got:#?}");
         }
     }
 
