@@ -16,6 +16,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::formula::{AtomId, F, FALSE, TRUE};
 use super::lower::{Lowered, Split};
+use super::plan::Plan;
 use super::{Edge, Node, NodeId, Residual, Tree};
 use crate::check::{Policy, RuleId, RuleSet};
 use crate::decide::{Outcome, resolve_split};
@@ -86,6 +87,7 @@ pub fn build(set: &RuleSet, lw: Lowered, budget: usize) -> Tree {
         atoms: b.lw.atoms,
         arena: b.lw.arena,
         formulas: b.lw.formulas,
+        plan: Plan::new(&b.nodes, root),
         nodes: b.nodes,
         root,
         outcomes: b.outcomes,

@@ -10,6 +10,7 @@ mod emit;
 mod find;
 pub mod formula;
 pub mod lower;
+pub mod plan;
 
 pub use emit::{to_dot, to_text};
 
@@ -71,6 +72,8 @@ pub struct Tree {
     pub formulas: Vec<F>,
     pub nodes: Vec<Node>,
     pub root: Edge,
+    /// The nodes laid out for the walk (`plan.rs`).
+    pub plan: plan::Plan,
     pub outcomes: Vec<Outcome>,
     pub residuals: Vec<Residual>,
     /// Lists of rules emitted on edges; entry 0 is the empty list.

@@ -6,8 +6,9 @@ use std::borrow::Cow;
 
 use super::{Order, Outcome, decide_one, resolve_split};
 use crate::check::{Policy, RuleId, RuleSet};
+use crate::compile::Tree;
 use crate::compile::domain::{Atom, Domain, has_bit};
-use crate::compile::{Node, Tree};
+use crate::compile::plan::Step;
 
 /// Per-order working memory, reused from order to order.
 pub struct Scratch {
@@ -84,6 +85,15 @@ impl Scratch {
         has_bit(&self.bits[self.offsets[field].0..], bit)
     }
 
+    /// Word `word` of the field's bits, working them out the first time.
+    #[inline]
+    fn word(&mut self, tree: &Tree, src: &(impl Bits + ?Sized), field: usize, word: usize) -> u64 {
+        if self.done[field] != self.order {
+            self.find_bits(tree, src, field);
+        }
+        self.bits[self.offsets[field].0 + word]
+    }
+
     #[inline(never)]
     fn find_bits(&mut self, tree: &Tree, src: &(impl Bits + ?Sized), field: usize) {
         let (start, n) = self.offsets[field];
@@ -101,35 +111,28 @@ enum End {
     Residual(u32),
 }
 
-/// Walks the tree for one order whose cells are loaded, collecting the rules emitted on
-/// the way in `s.emitted`.
+/// Walks the tree (its plan) for one order whose cells are loaded, collecting the rules
+/// emitted on the way in `s.emitted`.
 fn walk(tree: &Tree, src: &(impl Bits + ?Sized), s: &mut Scratch) -> End {
     s.emitted.clear();
-    let mut edge = tree.root;
+    let plan = &tree.plan;
+    let (mut at, mut emit) = plan.root();
     loop {
-        if edge.emit != 0 {
-            s.emitted.extend_from_slice(&tree.emits[edge.emit as usize]);
+        if emit != 0 {
+            s.emitted.extend_from_slice(&tree.emits[emit as usize]);
         }
-        match tree.node(edge.node) {
-            Node::Switch { field, targets } => {
-                edge = targets[s.cells[*field] as usize];
-            }
-            Node::Bit {
+        (at, emit) = match plan.step(at) {
+            Step::Switch { field, edges } => plan.edge(edges, s.cells[field]),
+            Step::Bits {
                 field,
-                bit,
-                yes,
-                no,
-            } => {
-                edge = if s.bit(tree, src, *field, *bit) {
-                    *yes
-                } else {
-                    *no
-                };
-            }
-            Node::Leaf(o) => return End::Leaf(*o),
-            Node::Residual(r) => {
+                word,
+                mask,
+                edges,
+            } => plan.edge(edges, u32::from(s.word(tree, src, field, word) & mask == 0)),
+            Step::Leaf(o) => return End::Leaf(o),
+            Step::Residual(r) => {
                 s.hits.clear();
-                for (rule, f) in &tree.residuals[*r as usize].live {
+                for (rule, f) in &tree.residuals[r as usize].live {
                     let hit = tree.arena.eval(*f, &mut |a| match &tree.atoms[a as usize] {
                         Atom::Cells(field, cells) => cells[s.cells[*field] as usize],
                         Atom::Bit(field, bit) => s.bit(tree, src, *field, *bit),
@@ -138,9 +141,9 @@ fn walk(tree: &Tree, src: &(impl Bits + ?Sized), s: &mut Scratch) -> End {
                         s.hits.push(*rule);
                     }
                 }
-                return End::Residual(*r);
+                return End::Residual(r);
             }
-        }
+        };
     }
 }
 
