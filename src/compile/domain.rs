@@ -8,10 +8,10 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use regex::RegexSet;
+use regex::{Regex, RegexSet};
 use rust_decimal::Decimal;
 
-use super::find::{Scaled, Scanner};
+use super::find::{Presence, Scaled, Scanner};
 use crate::check::{FieldId, FieldType, Interval, Op, RuleSet};
 use crate::decide::Value;
 
@@ -61,13 +61,51 @@ pub enum Kind {
         contains: Option<Scanner>,
         starts: Vec<(String, u32)>,
         ends: Vec<(String, u32)>,
-        regexes: Option<(RegexSet, Vec<u32>)>,
+        regexes: Option<Regexes>,
     },
     /// Cells: empty, non-empty. Bits: `has` literals, then tag `contains` literals.
     Tags {
         has: HashMap<String, u32>,
         contains: Option<Scanner>,
+        /// Whether any of those literals occurs in the tags' text: a tag that is one,
+        /// or holds one, is part of it, so most orders' tags need not be read one by one.
+        any: Presence,
     },
+}
+
+/// A field's `matches` patterns. One pattern alone is run as a `Regex`, whose literal
+/// prefilter skips most texts at once; a `RegexSet` runs every pattern in one pass but
+/// without that prefilter, which is the better trade only for several patterns.
+#[derive(Debug)]
+pub enum Regexes {
+    One(Regex, u32),
+    Set(RegexSet, Vec<u32>),
+}
+
+impl Regexes {
+    fn new(patterns: &[String], first_bit: u32) -> Option<Regexes> {
+        const CHECKED: &str = "each regex compiled during checking";
+        Some(match patterns {
+            [] => return None,
+            [one] => Regexes::One(Regex::new(one).expect(CHECKED), first_bit),
+            _ => Regexes::Set(
+                RegexSet::new(patterns).expect(CHECKED),
+                (first_bit..first_bit + count(patterns.len())).collect(),
+            ),
+        })
+    }
+
+    /// Sets the bit of every pattern that matches `s`.
+    fn scan(&self, s: &str, bits: &mut [u64]) {
+        match self {
+            Regexes::One(re, b) => {
+                if re.is_match(s) {
+                    set_bit(bits, *b);
+                }
+            }
+            Regexes::Set(set, ids) => set.matches(s).iter().for_each(|i| set_bit(bits, ids[i])),
+        }
+    }
 }
 
 /// The first and last cell an interval covers (the cells between are covered too; an
@@ -213,10 +251,7 @@ fn build(field: FieldId, ty: &FieldType, c: &mut Collected) -> Domain {
             let numbered = |v: &[String], at: u32| -> Vec<(String, u32)> {
                 v.iter().cloned().zip(at..).collect()
             };
-            let regexes = (!c.regexes.is_empty()).then(|| {
-                let set = RegexSet::new(&c.regexes).expect("each regex compiled during checking");
-                (set, (regex_at..regex_at + count(c.regexes.len())).collect())
-            });
+            let regexes = Regexes::new(&c.regexes, regex_at);
             Domain {
                 field,
                 ncells: count(c.literals.len() + 2),
@@ -240,6 +275,7 @@ fn build(field: FieldId, ty: &FieldType, c: &mut Collected) -> Domain {
                 kind: Kind::Tags {
                     has: index(&c.literals, 0),
                     contains: Scanner::new(&c.contains, count(c.literals.len())),
+                    any: Presence::new(&[&c.literals[..], &c.contains[..]].concat()),
                 },
                 bit_names,
             }
@@ -358,16 +394,14 @@ impl Domain {
                 set_bit(bits, *b);
             }
         }
-        if let Some((rs, ids)) = regexes {
-            for i in rs.matches(s) {
-                set_bit(bits, ids[i]);
-            }
+        if let Some(regexes) = regexes {
+            regexes.scan(s, bits);
         }
     }
 
     /// Sets the bits of a set of tags.
     pub fn tag_bits<'t>(&self, tags: impl Iterator<Item = &'t str>, bits: &mut [u64]) {
-        let Kind::Tags { has, contains } = &self.kind else {
+        let Kind::Tags { has, contains, .. } = &self.kind else {
             unreachable!("tags belong to tag domains")
         };
         for t in tags {
@@ -378,6 +412,16 @@ impl Domain {
                 scanner.scan(t, bits);
             }
         }
+    }
+
+    /// Whether tags read from `text` may set any bit: `false` when none of the field's
+    /// literals occurs in it.
+    #[inline]
+    pub fn tags_may_hit(&self, text: &str) -> bool {
+        let Kind::Tags { any, .. } = &self.kind else {
+            unreachable!("tags belong to tag domains")
+        };
+        any.may_occur(text)
     }
 
     /// The atom of a positive test on this field: which cells or bits make it true.

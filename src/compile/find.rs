@@ -53,14 +53,30 @@ impl Scaled {
     }
 }
 
+/// Whether any of some literals occurs in a text, with SIMD (Teddy) where the machine
+/// has it: most texts hold none, and this answers that in a fraction of the time that
+/// finding which ones takes.
+#[derive(Debug)]
+pub struct Presence(Option<packed::Searcher>);
+
+impl Presence {
+    pub(super) fn new(patterns: &[String]) -> Presence {
+        Presence(packed::Searcher::new(patterns))
+    }
+
+    /// `false` only when no literal occurs in `s` (`true` when that cannot be told fast).
+    #[inline]
+    pub(super) fn may_occur(&self, s: &str) -> bool {
+        self.0.as_ref().is_none_or(|p| p.find(s).is_some())
+    }
+}
+
 /// Every `contains` literal of a field, found in one pass.
 #[derive(Debug)]
 pub struct Scanner {
     /// Finds every literal, overlapping ones too.
     all: AhoCorasick,
-    /// Whether any literal occurs at all, with SIMD (Teddy) where the machine has it: most
-    /// texts hold none, and this answers that in a fraction of the automaton's time.
-    any: Option<packed::Searcher>,
+    any: Presence,
     /// The bit of each literal.
     bits: Vec<u32>,
 }
@@ -72,14 +88,14 @@ impl Scanner {
         }
         Some(Scanner {
             all: AhoCorasick::new(patterns).expect("plain literals always build an automaton"),
-            any: packed::Searcher::new(patterns),
+            any: Presence::new(patterns),
             bits: (0..count(patterns.len())).map(|i| first_bit + i).collect(),
         })
     }
 
     /// Sets the bit of every literal found in `s`.
     pub(super) fn scan(&self, s: &str, bits: &mut [u64]) {
-        if self.any.as_ref().is_some_and(|p| p.find(s).is_none()) {
+        if !self.any.may_occur(s) {
             return;
         }
         for m in self.all.find_overlapping_iter(s) {

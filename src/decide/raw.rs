@@ -26,6 +26,7 @@ struct Raw<'r, R: ?Sized>(&'r R);
 impl<R: RawFields + ?Sized> Bits for Raw<'_, R> {
     fn bits(&self, domain: &Domain, words: &mut [u64]) {
         match (&domain.kind, self.0.raw(domain.field)) {
+            (Kind::Tags { .. }, RawText::Text(s)) if !domain.tags_may_hit(s) => {}
             (Kind::Tags { .. }, raw) => domain.tag_bits(raw_tags(raw), words),
             (_, RawText::Text(s)) => domain.text_bits(s, words),
             (_, RawText::Blank) => {}
