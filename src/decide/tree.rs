@@ -98,7 +98,11 @@ impl Scratch {
     fn find_bits(&mut self, tree: &Tree, src: &(impl Bits + ?Sized), field: usize) {
         let (start, n) = self.offsets[field];
         let words = &mut self.bits[start..start + n];
-        words.fill(0);
+        // Most fields have one word of bits: a store, not a call to `memset`.
+        match words {
+            [w] => *w = 0,
+            _ => words.fill(0),
+        }
         src.bits(&tree.domains[field], words);
         self.done[field] = self.order;
     }
