@@ -4,7 +4,8 @@
 //! of` values, text equality, bool, emptiness) are sets of *cells*, found with one look-up
 //! per order: a binary search over sorted thresholds or a hash jump table. Atoms that do
 //! not partition it (`contains`, `starts with`, `matches`, `has`) are *bits*, all found in
-//! one pass (one Aho-Corasick scan for every `contains` literal, one `RegexSet`).
+//! one pass (one Aho-Corasick scan for every `contains` literal, one `RegexSet`, or one
+//! `Regex` when the field has a single pattern).
 
 use rustc_hash::FxHashMap as HashMap;
 

@@ -2,7 +2,8 @@
 //!
 //! Each field of an order is classified once into a cell (and a few bits) by its
 //! [`domain::Domain`]; nodes then only index tables. See `build.rs` for how the tree is
-//! grown and bounded, `emit.rs` for how it is printed.
+//! grown and bounded, `emit.rs` for how it is printed, `plan.rs` for how it is laid out
+//! for the walk.
 
 mod build;
 pub mod domain;

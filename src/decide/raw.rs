@@ -16,7 +16,7 @@ use super::{Outcome, Outcomes, derived};
 use crate::check::{FieldType, RuleSet};
 use crate::compile::Tree;
 use crate::compile::domain::{Domain, Kind, MISSING};
-use crate::input::typing::{parse_bool, parse_decimal, raw_tags};
+use crate::input::typing::{has_tags, parse_bool, parse_decimal, raw_tags};
 use crate::input::{RawFields, RawText};
 use crate::time::{parse_instant, seconds};
 
@@ -46,7 +46,7 @@ fn load(set: &RuleSet, tree: &Tree, raw: &(impl RawFields + ?Sized), s: &mut Scr
     for (id, field) in set.inputs().iter().enumerate() {
         let text = match (raw.raw(id), &field.ty) {
             (raw, FieldType::Tags) => {
-                s.cells[id] = u32::from(raw_tags(raw).next().is_some());
+                s.cells[id] = u32::from(has_tags(raw));
                 continue;
             }
             (RawText::Text(text), _) => text,

@@ -167,6 +167,20 @@ pub fn raw_tags(raw: RawText<'_>) -> RawTags<'_> {
     }
 }
 
+/// Whether a raw value holds any tag, as `raw_tags(raw).next().is_some()` says: at once
+/// when the text starts with a visible character that is not a separator (the first tag
+/// then keeps it), which is nearly every non-blank text.
+pub fn has_tags(raw: RawText<'_>) -> bool {
+    if let RawText::Text(s) = raw
+        && s.as_bytes()
+            .first()
+            .is_some_and(|b| b.is_ascii_graphic() && !matches!(b, b';' | b','))
+    {
+        return true;
+    }
+    raw_tags(raw).next().is_some()
+}
+
 /// The iterator of [`raw_tags`]. A text is split on bytes: both separators are ASCII, so
 /// every piece is whole characters, and `str::split` on a char pattern decodes every
 /// character on the way.
@@ -377,6 +391,19 @@ mod tests {
         assert_eq!(got, ["a", "b", "c", "d"]);
         assert_eq!(split("").count(), 0);
         assert_eq!(split(" ; ,").count(), 0);
+    }
+
+    /// The quick answer of `has_tags` is the iterator's, on texts of separators,
+    /// spaces (ASCII and not) and tag characters.
+    #[test]
+    fn has_tags_says_what_the_tags_iterator_says() {
+        let random = crate::input::random_texts(0x2545_F491_4F6C_DD1D, b";, a\t", 6, 20_000)
+            .map(|(_, t)| String::from_utf8(t).expect("an ASCII alphabet"));
+        let fixed = ["\u{3000}", "\u{3000};x", "é", ";a", ""].map(String::from);
+        for t in random.chain(fixed) {
+            let quick = has_tags(RawText::Text(&t));
+            assert_eq!(quick, raw_tags(RawText::Text(&t)).next().is_some(), "{t:?}");
+        }
     }
 
     #[test]
