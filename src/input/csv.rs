@@ -234,6 +234,24 @@ impl CsvChunkReader {
     }
 }
 
+/// Where `text[a..b]` is once trimmed as [`trim`] trims it. The usual field, a visible
+/// ASCII character at each end, is its range as it is, found from two bytes.
+#[inline]
+fn trimmed(text: &str, a: usize, b: usize) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    if a < b && bytes[a].is_ascii_graphic() && bytes[b - 1].is_ascii_graphic() {
+        return (a, b);
+    }
+    match text.get(a..b) {
+        Some(t) => {
+            let t = trim(t);
+            let at = t.as_ptr() as usize - text.as_ptr() as usize;
+            (at, at + t.len())
+        }
+        None => (0, 0),
+    }
+}
+
 /// A chunk's bytes: as text when all of it is valid UTF-8, checked once for the chunk
 /// rather than once per record.
 enum Body {
@@ -421,15 +439,10 @@ impl Reader for CsvChunkReader {
         // Each declared field's trimmed text, found once: the deciding asks for some
         // fields twice (for a cell, then for bits).
         self.texts.clear();
-        for col in &layout.columns {
-            let range = col.and_then(|c| f.range(c)).map_or((0, 0), |(a, b)| {
-                let (a, b) = (a - raw_start, b - raw_start);
-                let t = text.get(a..b).map_or("", trim);
-                let at = t.as_ptr() as usize - text.as_ptr() as usize;
-                (at, at + t.len())
-            });
-            self.texts.push(range);
-        }
+        self.texts.extend(layout.columns.iter().map(|col| {
+            col.and_then(|c| f.range(c))
+                .map_or((0, 0), |(a, b)| trimmed(text, a - raw_start, b - raw_start))
+        }));
         Ok(Next::Row(row_of(&self.texts)))
     }
 }
