@@ -415,6 +415,12 @@ impl Domain {
         }
     }
 
+    /// Whether the field is a tags field, whose bits come from its tags one by one.
+    #[inline]
+    pub fn is_tags(&self) -> bool {
+        matches!(self.kind, Kind::Tags { .. })
+    }
+
     /// Whether tags read from `text` may set any bit: `false` when none of the field's
     /// literals occurs in it.
     #[inline]

@@ -15,7 +15,7 @@ use super::tree::{Bits, Scratch, walked, walked_id};
 use super::{Outcome, Outcomes, derived};
 use crate::check::{FieldType, RuleSet};
 use crate::compile::Tree;
-use crate::compile::domain::{Domain, Kind, MISSING};
+use crate::compile::domain::{Domain, MISSING};
 use crate::input::typing::{has_tags, parse_bool, parse_decimal, raw_tags};
 use crate::input::{RawFields, RawText};
 use crate::time::{parse_instant, seconds};
@@ -25,12 +25,12 @@ struct Raw<'r, R: ?Sized>(&'r R);
 
 impl<R: RawFields + ?Sized> Bits for Raw<'_, R> {
     fn bits(&self, domain: &Domain, words: &mut [u64]) {
-        match (&domain.kind, self.0.raw(domain.field)) {
-            (Kind::Tags { .. }, RawText::Text(s)) if !domain.tags_may_hit(s) => {}
-            (Kind::Tags { .. }, raw) => domain.tag_bits(raw_tags(raw), words),
-            (_, RawText::Text(s)) => domain.text_bits(s, words),
-            (_, RawText::Blank) => {}
-            (_, RawText::List(_)) => unreachable!("only tags are read from lists"),
+        match (domain.is_tags(), self.0.raw(domain.field)) {
+            (true, RawText::Text(s)) if !domain.tags_may_hit(s) => {}
+            (true, raw) => domain.tag_bits(raw_tags(raw), words),
+            (false, RawText::Text(s)) => domain.text_bits(s, words),
+            (false, RawText::Blank) => {}
+            (false, RawText::List(_)) => unreachable!("only tags are read from lists"),
         }
     }
 }
