@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use super::{Order, Outcome, decide_one, resolve_split};
 use crate::check::{Policy, RuleId, RuleSet};
 use crate::compile::Tree;
-use crate::compile::domain::{Atom, Domain, has_bit};
+use crate::compile::domain::{Atom, Domain};
 use crate::compile::plan::Step;
 
 /// Per-order working memory, reused from order to order.
@@ -79,10 +79,7 @@ impl Scratch {
     /// Whether the field's bit is set, working out the field's bits the first time.
     #[inline]
     fn bit(&mut self, tree: &Tree, src: &(impl Bits + ?Sized), field: usize, bit: u32) -> bool {
-        if self.done[field] != self.order {
-            self.find_bits(tree, src, field);
-        }
-        has_bit(&self.bits[self.offsets[field].0..], bit)
+        self.word(tree, src, field, (bit / 64) as usize) & (1 << (bit % 64)) != 0
     }
 
     /// Word `word` of the field's bits, working them out the first time.
