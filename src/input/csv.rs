@@ -188,13 +188,13 @@ impl CsvChunkReader {
     fn read(&mut self) -> Option<usize> {
         // Blank lines (and the `\n` of a `\r\n` the last record ended on) are skipped by
         // the parser; the record's line is that of its first character.
-        let bytes = self.body.bytes();
-        let skipped = bytes[self.pos..]
-            .iter()
-            .take_while(|b| matches!(b, b'\r' | b'\n'))
-            .count();
-        let start = self.pos + skipped;
-        self.pos = record::parse(bytes, start, self.layout.delimiter, &mut self.fields)?;
+        let (start, end) = record::parse(
+            self.body.bytes(),
+            self.pos,
+            self.layout.delimiter,
+            &mut self.fields,
+        )?;
+        self.pos = end;
         Some(start)
     }
 

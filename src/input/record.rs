@@ -84,15 +84,19 @@ impl Fields {
     }
 }
 
-/// Parses the record that starts at `at` in `buf` into `fields`; the offset just after
-/// it, or `None` when only blank lines are left.
-pub fn parse(buf: &[u8], mut at: usize, delimiter: u8, fields: &mut Fields) -> Option<usize> {
-    while at < buf.len() && matches!(buf[at], b'\n' | b'\r') {
-        at += 1;
-    }
-    if at == buf.len() {
-        return None;
-    }
+/// Parses the next record from `at` in `buf` into `fields`, after any blank lines: where
+/// it starts and the offset just after it, or `None` when only blank lines are left.
+pub fn parse(buf: &[u8], at: usize, delimiter: u8, fields: &mut Fields) -> Option<(usize, usize)> {
+    let blank = buf[at..]
+        .iter()
+        .take_while(|b| matches!(b, b'\n' | b'\r'))
+        .count();
+    let start = at + blank;
+    (start < buf.len()).then(|| (start, record_at(buf, start, delimiter, fields)))
+}
+
+/// Parses the record that starts at `at` (not a blank line); the offset just after it.
+fn record_at(buf: &[u8], at: usize, delimiter: u8, fields: &mut Fields) -> usize {
     fields.spans.clear();
     fields.own.clear();
     // At the start of a field.
@@ -100,7 +104,7 @@ pub fn parse(buf: &[u8], mut at: usize, delimiter: u8, fields: &mut Fields) -> O
     loop {
         let Some(&b) = buf.get(i) else {
             fields.spans.push(Span::Chunk(i, i));
-            return Some(i);
+            return i;
         };
         if b != b'"' {
             // Unquoted: up to the delimiter or the record's end; quotes are text here.
@@ -108,8 +112,8 @@ pub fn parse(buf: &[u8], mut at: usize, delimiter: u8, fields: &mut Fields) -> O
             fields.spans.push(Span::Chunk(i, j));
             match buf.get(j) {
                 Some(&d) if d == delimiter => i = j + 1,
-                Some(_) => return Some(j + 1),
-                None => return Some(j),
+                Some(_) => return j + 1,
+                None => return j,
             }
             continue;
         }
@@ -145,12 +149,12 @@ pub fn parse(buf: &[u8], mut at: usize, delimiter: u8, fields: &mut Fields) -> O
         }
         if after >= buf.len() {
             // The input ended inside the quotes.
-            return Some(buf.len());
+            return buf.len();
         }
         match buf.get(j) {
             Some(&d) if d == delimiter => i = j + 1,
-            Some(_) => return Some(j + 1),
-            None => return Some(j),
+            Some(_) => return j + 1,
+            None => return j,
         }
     }
 }
@@ -190,7 +194,7 @@ mod tests {
 
     fn ours(text: &[u8]) -> Vec<(usize, Vec<Vec<u8>>)> {
         let (mut at, mut got, mut fields) = (0, Vec::new(), Fields::default());
-        while let Some(end) = parse(text, at, b',', &mut fields) {
+        while let Some((_, end)) = parse(text, at, b',', &mut fields) {
             let f = (0..fields.len())
                 .map(|i| fields.get(text, i).unwrap().to_vec())
                 .collect();
