@@ -16,7 +16,7 @@ use csv::ByteRecord;
 
 use super::record::{self, Fields};
 use super::split::{Chunk, Records, Splitter};
-use super::{FatalError, Next, Problem, RawFields, RawOrder, RawText, Reader, trim};
+use super::{FatalError, Next, Problem, RawFields, RawOrder, RawText, Reader, trim, visible_ends};
 
 /// What reading a record needs to know about the file: shared by every chunk's reader.
 #[derive(Debug)]
@@ -238,8 +238,7 @@ impl CsvChunkReader {
 /// ASCII character at each end, is its range as it is, found from two bytes.
 #[inline]
 fn trimmed(text: &str, a: usize, b: usize) -> (usize, usize) {
-    let bytes = text.as_bytes();
-    if a < b && bytes[a].is_ascii_graphic() && bytes[b - 1].is_ascii_graphic() {
+    if visible_ends(&text.as_bytes()[a..b]) {
         return (a, b);
     }
     match text.get(a..b) {

@@ -205,15 +205,17 @@ impl RawFields for RawOrder {
 /// or a leading `'` and `="…"` (repaired by a profile's `spreadsheet_values`).
 #[inline]
 pub fn trim(s: &str) -> &str {
-    // Most values start and end with a visible ASCII character: nothing to trim.
-    let b = s.as_bytes();
-    if b.is_empty() {
-        return s;
-    }
-    if b.first().is_some_and(u8::is_ascii_graphic) && b.last().is_some_and(u8::is_ascii_graphic) {
+    if s.is_empty() || visible_ends(s.as_bytes()) {
         return s;
     }
     s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+}
+
+/// Whether a value starts and ends with a visible ASCII character, as most do: then no
+/// trimming, of white space or anything else, takes anything off.
+#[inline]
+pub(crate) fn visible_ends(b: &[u8]) -> bool {
+    b.first().is_some_and(u8::is_ascii_graphic) && b.last().is_some_and(u8::is_ascii_graphic)
 }
 
 /// Texts for the readers' tests, by a fixed pseudo-random walk (xorshift): `n` of them,

@@ -4,7 +4,7 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
-use super::{InputError, Items, Problem, RawFields, RawOrder, RawText};
+use super::{InputError, Items, Problem, RawFields, RawOrder, RawText, visible_ends};
 use crate::check::{FieldType, RuleSet};
 use crate::decide::{Order, Value, derive_values};
 use crate::time::{Clock, parse_instant, seconds};
@@ -221,8 +221,7 @@ impl<'a> Iterator for RawTags<'a> {
 
 /// `str::trim`, after a look at the two ends, which are nearly always visible ASCII.
 fn trim_tag(t: &str) -> &str {
-    let b = t.as_bytes();
-    if b.first().is_some_and(u8::is_ascii_graphic) && b.last().is_some_and(u8::is_ascii_graphic) {
+    if visible_ends(t.as_bytes()) {
         t
     } else {
         t.trim()
