@@ -53,48 +53,38 @@ pub enum Step {
     Residual(u32),
 }
 
-/// A bit test after merging: the field, the word of its bits, the mask, yes and no.
-type Test = (usize, u32, u64, Edge, Edge);
-
-/// Node `n` as a bit test with the chain of tests below its `no` merged in, when it is one.
-fn test(nodes: &[Node], n: NodeId) -> Option<Test> {
-    let Node::Bit {
-        field,
-        bit,
-        yes,
-        no,
-    } = nodes[n as usize]
-    else {
-        return None;
-    };
-    let word = bit / 64;
-    let (mut mask, mut no) = (1u64 << (bit % 64), no);
-    while no.emit == 0 {
-        match nodes[no.node as usize] {
-            Node::Bit {
-                field: f,
-                bit: b,
-                yes: y,
-                no: next,
-            } if f == field && b / 64 == word && y == yes => {
-                mask |= 1 << (b % 64);
-                no = next;
+/// Node `n`'s first words in the plan and the edges that follow them. A bit test takes
+/// in the chain of tests below its `no` that lead where it does.
+fn shape(nodes: &[Node], n: NodeId) -> (Vec<u32>, Vec<Edge>) {
+    match nodes[n as usize] {
+        Node::Switch { field, ref targets } => (vec![SWITCH | arg(field)], targets.to_vec()),
+        Node::Bit {
+            field,
+            bit,
+            yes,
+            no,
+        } => {
+            let word = bit / 64;
+            let (mut mask, mut no) = (1u64 << (bit % 64), no);
+            while no.emit == 0 {
+                match nodes[no.node as usize] {
+                    Node::Bit {
+                        field: f,
+                        bit: b,
+                        yes: y,
+                        no: next,
+                    } if f == field && b / 64 == word && y == yes => {
+                        mask |= 1 << (b % 64);
+                        no = next;
+                    }
+                    _ => break,
+                }
             }
-            _ => break,
+            let (lo, hi) = (mask as u32, (mask >> 32) as u32);
+            (vec![BITS | arg(field), word, lo, hi], vec![yes, no])
         }
-    }
-    Some((field, word, mask, yes, no))
-}
-
-/// The edges out of node `n` in the plan, in order.
-fn edges(nodes: &[Node], n: NodeId) -> Vec<Edge> {
-    match &nodes[n as usize] {
-        Node::Switch { targets, .. } => targets.to_vec(),
-        Node::Bit { .. } => {
-            let (.., yes, no) = test(nodes, n).expect("a bit node is a test");
-            vec![yes, no]
-        }
-        Node::Leaf(_) | Node::Residual(_) => Vec::new(),
+        Node::Leaf(o) => (vec![LEAF | arg(o as usize)], Vec::new()),
+        Node::Residual(r) => (vec![RESIDUAL | arg(r as usize)], Vec::new()),
     }
 }
 
@@ -106,43 +96,27 @@ fn arg(x: usize) -> u32 {
 }
 
 impl Plan {
-    /// Lays out the nodes reachable from `root`.
+    /// Lays out the nodes reachable from `root`, in depth-first order (first edge first).
     pub fn new(nodes: &[Node], root: Edge) -> Plan {
-        // Where each node goes, in depth-first order from the root (first edge first).
+        // Each node's offset, and its shape, in the order they are laid out.
         let mut at = vec![UNPLACED; nodes.len()];
-        let mut len = 0usize;
+        let (mut len, mut laid) = (0usize, Vec::new());
         let mut stack = vec![root.node];
         while let Some(n) = stack.pop() {
             if at[n as usize] != UNPLACED {
                 continue;
             }
             at[n as usize] = u32::try_from(len).expect("a plan under 2^32 words");
-            let out = edges(nodes, n);
-            len += match nodes[n as usize] {
-                Node::Bit { .. } => 4 + 2 * out.len(),
-                _ => 1 + 2 * out.len(),
-            };
+            let (head, out) = shape(nodes, n);
+            len += head.len() + 2 * out.len();
             stack.extend(out.iter().rev().map(|e| e.node));
+            laid.push((head, out));
         }
-        let mut code = vec![0; len];
         let edge = |e: Edge| [at[e.node as usize], e.emit];
-        for (n, node) in (0..).zip(nodes) {
-            let Some(start) = at.get(n as usize).filter(|a| **a != UNPLACED) else {
-                continue;
-            };
-            let mut words = match *node {
-                Node::Switch { field, .. } => vec![SWITCH | arg(field)],
-                Node::Bit { .. } => {
-                    let (field, word, mask, ..) = test(nodes, n).expect("a bit node is a test");
-                    let (lo, hi) = (mask as u32, (mask >> 32) as u32);
-                    vec![BITS | arg(field), word, lo, hi]
-                }
-                Node::Leaf(o) => vec![LEAF | arg(o as usize)],
-                Node::Residual(r) => vec![RESIDUAL | arg(r as usize)],
-            };
-            words.extend(edges(nodes, n).into_iter().flat_map(edge));
-            let start = *start as usize;
-            code[start..start + words.len()].copy_from_slice(&words);
+        let mut code = Vec::with_capacity(len);
+        for (head, out) in laid {
+            code.extend(head);
+            code.extend(out.into_iter().flat_map(edge));
         }
         Plan {
             root: edge(root),
