@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use csv::ByteRecord;
 
-use super::record::{self, Fields};
+use super::record::{self, Fields, Slots, UNREAD};
 use super::split::{Chunk, Records, Splitter};
 use super::{FatalError, Next, Problem, RawFields, RawOrder, RawText, Reader, trim, visible_ends};
 
@@ -24,6 +24,8 @@ pub struct CsvLayout {
     delimiter: u8,
     /// The column of each declared field; `None` for an optional field the file lacks.
     columns: Vec<Option<usize>>,
+    /// For each column, the declared field read from it, or [`UNREAD`].
+    wanted: Vec<u32>,
     names: Vec<String>,
     width: usize,
 }
@@ -84,9 +86,16 @@ impl CsvLayout {
             }
             columns.push(col);
         }
+        let mut wanted = vec![UNREAD; headers.len()];
+        for (field, col) in columns.iter().enumerate() {
+            if let Some(c) = col {
+                wanted[*c] = u32::try_from(field).expect("fewer than 4 G fields");
+            }
+        }
         Ok(CsvLayout {
             delimiter,
             columns,
+            wanted,
             names: fields.iter().map(|(n, _)| n.clone()).collect(),
             width: headers.len(),
         })
@@ -148,23 +157,25 @@ pub struct CsvChunkReader {
     /// when a record's line is asked for (a bad record's message, a record read again),
     /// so records that are read whole never pay for it.
     mark: Cell<(usize, u64)>,
+    /// The fields of a record that is not read in place.
     fields: Fields,
     /// Records re-read line by line, waiting to be handed out.
     pending: VecDeque<(u64, ByteRecord, Option<Problem>)>,
-    /// The trimmed texts of the record read in place ([`Row`]).
+    /// By declared field, where the text of the record read in place is in the chunk,
+    /// trimmed ([`Row`]); a field the file has no column for stays blank.
     texts: Vec<(usize, usize)>,
 }
 
 impl CsvChunkReader {
     pub fn new(layout: Arc<CsvLayout>) -> Self {
         CsvChunkReader {
+            texts: vec![(0, 0); layout.columns.len()],
             layout,
             body: Body::Bytes(Vec::new()),
             pos: 0,
             mark: Cell::new((0, 0)),
             fields: Fields::default(),
             pending: VecDeque::new(),
-            texts: Vec::new(),
         }
     }
 
@@ -183,19 +194,17 @@ impl CsvChunkReader {
         }
     }
 
-    /// Parses the next record into `self.fields`; where its raw bytes start, or `None`
-    /// at the end of the chunk.
-    fn read(&mut self) -> Option<usize> {
+    /// Parses the next record's wanted fields into `self.texts`, untrimmed: where its
+    /// raw bytes start, how many columns it has, whether a field had to be assembled
+    /// and whether one may need trimming; `None` at the end of the chunk.
+    fn read(&mut self) -> Option<(usize, usize, bool, bool)> {
         // Blank lines (and the `\n` of a `\r\n` the last record ended on) are skipped by
         // the parser; the record's line is that of its first character.
-        let (start, end) = record::parse(
-            self.body.bytes(),
-            self.pos,
-            self.layout.delimiter,
-            &mut self.fields,
-        )?;
+        let bytes = self.body.bytes();
+        let mut slots = Slots::new(bytes, &self.layout.wanted, &mut self.texts);
+        let (start, end) = record::parse_into(bytes, self.pos, self.layout.delimiter, &mut slots)?;
         self.pos = end;
-        Some(start)
+        Some((start, slots.columns, slots.assembled, slots.ragged))
     }
 
     /// Splits a broken record into lines and queues each as its own record.
@@ -324,16 +333,15 @@ fn set_bytes(layout: &CsvLayout, out: &mut RawOrder, field: usize, bytes: &[u8])
     }
 }
 
-/// A CSV record read in place: its fields are ranges of its text, which is valid UTF-8.
+/// A CSV record read in place: its fields are ranges of its chunk, which is valid UTF-8.
 pub struct Row<'a> {
     /// Where the reader last counted lines to (see [`line_at`]).
     mark: &'a Cell<(usize, u64)>,
+    /// The chunk's text.
     text: &'a str,
-    /// Where `text` starts in the chunk.
+    /// Where the record starts in the chunk.
     start: usize,
     layout: &'a CsvLayout,
-    fields: &'a Fields,
-    chunk: &'a [u8],
     /// By declared field, where its trimmed text is in `text` (empty when blank).
     texts: &'a [(usize, usize)],
 }
@@ -341,22 +349,10 @@ pub struct Row<'a> {
 impl Row<'_> {
     /// Copies the record's declared fields into `out`, for the reading that types it.
     pub fn fill(&self, out: &mut RawOrder) {
-        let (layout, f, text, start) = (self.layout, self.fields, self.text, self.start);
-        out.clear(layout.columns.len());
-        out.line = line_at(self.chunk, self.mark, self.start);
-        out.problem = layout.width_problem(f.len());
-        let at = out.push_record(text);
-        for (i, col) in layout.columns.iter().enumerate() {
-            let Some(c) = col.filter(|c| *c < f.len()) else {
-                continue;
-            };
-            match f
-                .range(c)
-                .and_then(|(a, b)| Some((a, text.get(a - start..b - start)?)))
-            {
-                Some((a, s)) => out.set_part(i, at, a - start, s),
-                None => set_bytes(layout, out, i, f.get(self.chunk, c).unwrap_or_default()),
-            }
+        out.clear(self.layout.columns.len());
+        out.line = line_at(self.text.as_bytes(), self.mark, self.start);
+        for (i, (a, b)) in self.texts.iter().enumerate() {
+            out.set_text(i, &self.text[*a..*b]);
         }
     }
 }
@@ -389,9 +385,10 @@ impl Reader for CsvChunkReader {
         if self.take_pending(out) {
             return Ok(Next::Raw);
         }
-        let Some(raw_start) = self.read() else {
+        let Some((raw_start, columns, assembled, ragged)) = self.read() else {
             return Ok(Next::End);
         };
+        let (delimiter, width) = (self.layout.delimiter, self.layout.width);
         let raw = &self.body.bytes()[raw_start..self.pos];
         // A bare quote inside one line is literal text (`12" pizza`); only a record that
         // spans lines can have swallowed other rows: when its quotes or columns do not
@@ -399,8 +396,8 @@ impl Reader for CsvChunkReader {
         // delimiter fewer than the columns), which a note with line breaks never is.
         if memchr::memchr(b'\n', raw.trim_ascii_end()).is_some()
             && (memchr::memchr_iter(b'"', raw).count() % 2 == 1
-                || self.fields.len() != self.layout.width
-                || holds_a_row(raw, self.layout.delimiter, self.layout.width))
+                || columns != width
+                || holds_a_row(raw, delimiter, width))
         {
             let line = line_at(self.body.bytes(), &self.mark, raw_start);
             self.split_into_lines(raw_start, line);
@@ -408,41 +405,33 @@ impl Reader for CsvChunkReader {
                 return Ok(Next::Raw);
             }
         }
-        let (layout, f, bytes) = (&*self.layout, &self.fields, self.body.bytes());
-        // The record's text, from the chunk's one UTF-8 check (or its own, when the
-        // chunk failed it); its fields then start and end on character boundaries
-        // (beside a delimiter, quote or line break). Anything else takes the
-        // field-by-field path.
+        let layout = &*self.layout;
+        // The chunk's text, from its one UTF-8 check; the record's fields start and end
+        // on character boundaries (beside a delimiter, quote or line break). A record at
+        // the wrong width, with a field to assemble, or in a chunk that is not all UTF-8
+        // is parsed again field by field and copied.
         let text = match &self.body {
-            Body::Text(chunk) => chunk.get(raw_start..self.pos),
-            Body::Bytes(_) => std::str::from_utf8(&bytes[raw_start..self.pos]).ok(),
+            Body::Text(chunk) if columns == width && !assembled => chunk.as_str(),
+            body => {
+                let (bytes, f) = (body.bytes(), &mut self.fields);
+                record::parse(bytes, raw_start, delimiter, f);
+                let line = line_at(bytes, &self.mark, raw_start);
+                fill(layout, out, line, None, f.len(), |c| f.get(bytes, c));
+                return Ok(Next::Raw);
+            }
         };
-        let Some(text) = text else {
-            let line = line_at(bytes, &self.mark, raw_start);
-            fill(layout, out, line, None, f.len(), |c| f.get(bytes, c));
-            return Ok(Next::Raw);
-        };
-        let row_of = |texts| Row {
+        if ragged {
+            for (a, b) in &mut self.texts {
+                (*a, *b) = trimmed(text, *a, *b);
+            }
+        }
+        Ok(Next::Row(Row {
             mark: &self.mark,
             text,
             start: raw_start,
             layout,
-            fields: f,
-            chunk: bytes,
-            texts,
-        };
-        if f.len() != layout.width || f.assembled() {
-            row_of(&[]).fill(out);
-            return Ok(Next::Raw);
-        }
-        // Each declared field's trimmed text, found once: the deciding asks for some
-        // fields twice (for a cell, then for bits).
-        self.texts.clear();
-        self.texts.extend(layout.columns.iter().map(|col| {
-            col.and_then(|c| f.range(c))
-                .map_or((0, 0), |(a, b)| trimmed(text, a - raw_start, b - raw_start))
-        }));
-        Ok(Next::Row(row_of(&self.texts)))
+            texts: &self.texts,
+        }))
     }
 }
 

@@ -151,27 +151,6 @@ impl RawOrder {
         self.cells[field] = Cell::Text(start, offset(self.text.len()));
     }
 
-    /// Appends a whole record's text at once, for its fields to be set as parts of it
-    /// with [`RawOrder::set_part`]; returns where it starts.
-    pub fn push_record(&mut self, s: &str) -> usize {
-        let at = self.text.len();
-        self.text.push_str(s);
-        at
-    }
-
-    /// Sets a field's text, trimmed, to `s`, which is a part of what was pushed at `at`
-    /// by [`RawOrder::push_record`] starting `from` bytes into it: no copy.
-    #[inline]
-    pub fn set_part(&mut self, field: usize, at: usize, from: usize, s: &str) {
-        let t = trim(s);
-        if t.is_empty() {
-            self.cells[field] = Cell::Blank;
-            return;
-        }
-        let start = at + from + (t.as_ptr() as usize - s.as_ptr() as usize);
-        self.cells[field] = Cell::Text(offset(start), offset(start + t.len()));
-    }
-
     /// Sets a field to a list of texts (a JSON array), each trimmed.
     pub fn set_list<'s>(&mut self, field: usize, values: impl IntoIterator<Item = &'s str>) {
         let first = offset(self.items.len());
@@ -211,11 +190,32 @@ pub fn trim(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
 }
 
-/// Whether a value starts and ends with a visible ASCII character, as most do: then no
-/// trimming, of white space or anything else, takes anything off.
+/// Whether trimming takes nothing off a value, told from the bytes at its ends: its first
+/// and last characters are visible ASCII or of a block with no white space or byte-order
+/// mark in it (the Latin letters after U+00C0, Cyrillic, Arabic, CJK, ...), as nearly
+/// every value's are. `false` says only "look closer".
 #[inline]
 pub(crate) fn visible_ends(b: &[u8]) -> bool {
-    b.first().is_some_and(u8::is_ascii_graphic) && b.last().is_some_and(u8::is_ascii_graphic)
+    // The lead bytes of such characters. Every white space character and the byte-order
+    // mark is in U+0000–U+0020 or under lead byte C2, E1, E2, E3 or EF.
+    let kept = |x: u8| matches!(x, 0x21..=0x7E | 0xC3..=0xE0 | 0xE4..=0xEE | 0xF0..=0xF4);
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+        return false;
+    };
+    match last {
+        0x21..=0x7E => kept(first),
+        // A continuation byte: the last character's lead is one to three bytes before.
+        0x80..=0xBF => {
+            kept(first)
+                && b.iter()
+                    .rev()
+                    .skip(1)
+                    .take(3)
+                    .find(|x| **x >= 0xC0)
+                    .is_some_and(|x| kept(*x))
+        }
+        _ => false,
+    }
 }
 
 /// Texts for the readers' tests, by a fixed pseudo-random walk (xorshift): `n` of them,
@@ -502,4 +502,57 @@ pub fn open_rows(
         )?),
         Format::Jsonl => Rows::JsonLines(Box::new(BufReader::with_capacity(1 << 16, input))),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Wherever the look at the ends says "nothing to trim", trimming (a value's, or a
+    /// tag's by `str::trim`) takes nothing off: every character, alone and beside ASCII
+    /// or CJK text, at either end.
+    #[test]
+    fn visible_ends_never_hides_something_to_trim() {
+        let mut kept = 0;
+        for c in (0..=0x10_FFFF).filter_map(char::from_u32) {
+            for s in [
+                c.to_string(),
+                format!("a{c}"),
+                format!("{c}a"),
+                format!("中{c}"),
+                format!("{c}中"),
+            ] {
+                if visible_ends(s.as_bytes()) {
+                    assert_eq!(trim(&s), s, "{c:?} in {s:?}");
+                    assert_eq!(s.trim(), s, "{c:?} in {s:?}");
+                    kept += 1;
+                }
+            }
+        }
+        // And it says so for the usual values, so that they skip the closer look.
+        assert!(kept > 5_000_000, "{kept}");
+        for s in [
+            "a",
+            "CN",
+            "浙江省杭州市",
+            "Zürich",
+            "Ελλάδα",
+            "Москва",
+            "😀",
+            "x中",
+        ] {
+            assert!(visible_ends(s.as_bytes()), "{s:?}");
+        }
+        for s in [
+            "",
+            " a",
+            "a ",
+            "\u{3000}x",
+            "x\u{feff}",
+            "a\u{a0}",
+            "\u{2028}",
+        ] {
+            assert!(!visible_ends(s.as_bytes()), "{s:?}");
+        }
+    }
 }

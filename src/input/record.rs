@@ -1,7 +1,10 @@
 //! Parsing one CSV record out of a chunk, exactly as `csv-core` does, without copying.
 //!
 //! A field is a range of the chunk unless it has a doubled quote or text after its
-//! closing quote (`"a""b"`, `"a"b`); only those are assembled, in a side buffer. Between
+//! closing quote (`"a""b"`, `"a"b`); only those are assembled, in a side buffer. The
+//! parser hands each field to a [`Sink`]: [`Slots`] keeps only the ranges of the columns
+//! the rules read, straight where the reader wants them (the nightly run's path), and
+//! [`Fields`] keeps every field, assembled, for the rare record that is not read in place. Between
 //! the bytes that matter (`"`, the delimiter, `\n`, `\r`) the parser jumps with `memchr`.
 //! The states are `csv-core`'s, and a test holds the two parsers equal on random text:
 //! blank lines before a record are skipped; a `"` opens a quoted field only at the start
@@ -50,11 +53,39 @@ enum Span {
     Own(usize, usize),
 }
 
-/// The fields of the record last parsed.
+/// What the parser hands its fields to, one column after another.
+pub trait Sink {
+    /// A field that is a range of the chunk, as nearly every field is.
+    fn range(&mut self, a: usize, b: usize);
+    /// The next piece of a field that has to be assembled; [`Sink::assembled`] ends it.
+    fn piece(&mut self, bytes: &[u8]);
+    /// The field whose pieces were given is complete.
+    fn assembled(&mut self);
+}
+
+/// Every field of the record last parsed, assembled where it has to be: for the records
+/// that are read field by field (see [`Slots`] for the usual ones).
 #[derive(Debug, Default)]
 pub struct Fields {
     spans: Vec<Span>,
     own: Vec<u8>,
+    /// Where the field being assembled starts in `own`.
+    open: usize,
+}
+
+impl Sink for Fields {
+    fn range(&mut self, a: usize, b: usize) {
+        self.spans.push(Span::Chunk(a, b));
+    }
+
+    fn piece(&mut self, bytes: &[u8]) {
+        self.own.extend_from_slice(bytes);
+    }
+
+    fn assembled(&mut self) {
+        self.spans.push(Span::Own(self.open, self.own.len()));
+        self.open = self.own.len();
+    }
 }
 
 impl Fields {
@@ -70,46 +101,110 @@ impl Fields {
         })
     }
 
-    /// Whether a field had to be assembled (a doubled quote, text after a closing quote).
-    pub fn assembled(&self) -> bool {
-        !self.own.is_empty()
+    fn clear(&mut self) {
+        self.spans.clear();
+        self.own.clear();
+        self.open = 0;
     }
+}
 
-    /// Field `i` as a range of the chunk, when it is one.
-    pub fn range(&self, i: usize) -> Option<(usize, usize)> {
-        match self.spans.get(i)? {
-            Span::Chunk(a, b) => Some((*a, *b)),
-            Span::Own(..) => None,
+/// No field is wanted from this column.
+pub const UNREAD: u32 = u32::MAX;
+
+/// Where the wanted fields of the record last parsed are, written as it is parsed: the
+/// nightly run's path, which keeps nothing of the columns no rule reads.
+pub struct Slots<'a> {
+    buf: &'a [u8],
+    /// For each column, the slot its range goes to, or [`UNREAD`].
+    wanted: &'a [u32],
+    /// By slot, the range of its column's field in the chunk, as read (untrimmed).
+    pub ranges: &'a mut [(usize, usize)],
+    /// How many columns the record has.
+    pub columns: usize,
+    /// Whether some field had to be assembled: its range is not in `ranges`.
+    pub assembled: bool,
+    /// Whether some wanted field may need trimming: it does not start and end with a
+    /// visible ASCII character.
+    pub ragged: bool,
+}
+
+impl<'a> Slots<'a> {
+    pub fn new(buf: &'a [u8], wanted: &'a [u32], ranges: &'a mut [(usize, usize)]) -> Self {
+        Slots {
+            buf,
+            wanted,
+            ranges,
+            columns: 0,
+            assembled: false,
+            ragged: false,
         }
     }
 }
 
-/// Parses the next record from `at` in `buf` into `fields`, after any blank lines: where
-/// it starts and the offset just after it, or `None` when only blank lines are left.
+impl Sink for Slots<'_> {
+    #[inline]
+    fn range(&mut self, a: usize, b: usize) {
+        let column = self.columns;
+        self.columns += 1;
+        // `UNREAD` is past the end of `ranges`, so an unread column has no slot.
+        let Some(slot) = self
+            .wanted
+            .get(column)
+            .and_then(|k| self.ranges.get_mut(*k as usize))
+        else {
+            return;
+        };
+        *slot = (a, b);
+        // A blank field has nothing to trim.
+        self.ragged |= a < b && !super::visible_ends(&self.buf[a..b]);
+    }
+
+    fn piece(&mut self, _: &[u8]) {}
+
+    fn assembled(&mut self) {
+        self.assembled = true;
+        self.columns += 1;
+    }
+}
+
+/// Parses the record that starts at `at` in `buf` (after any blank lines), every field
+/// into `fields`: where it starts and the offset just after it, or `None` when only
+/// blank lines are left.
 pub fn parse(buf: &[u8], at: usize, delimiter: u8, fields: &mut Fields) -> Option<(usize, usize)> {
+    fields.clear();
+    parse_into(buf, at, delimiter, fields)
+}
+
+/// Parses the next record from `at` in `buf` into `sink`, after any blank lines: where
+/// it starts and the offset just after it, or `None` when only blank lines are left.
+pub fn parse_into(
+    buf: &[u8],
+    at: usize,
+    delimiter: u8,
+    sink: &mut impl Sink,
+) -> Option<(usize, usize)> {
     let blank = buf[at..]
         .iter()
         .take_while(|b| matches!(b, b'\n' | b'\r'))
         .count();
     let start = at + blank;
-    (start < buf.len()).then(|| (start, record_at(buf, start, delimiter, fields)))
+    (start < buf.len()).then(|| (start, record_at(buf, start, delimiter, sink)))
 }
 
 /// Parses the record that starts at `at` (not a blank line); the offset just after it.
-fn record_at(buf: &[u8], at: usize, delimiter: u8, fields: &mut Fields) -> usize {
-    fields.spans.clear();
-    fields.own.clear();
+#[inline]
+fn record_at(buf: &[u8], at: usize, delimiter: u8, sink: &mut impl Sink) -> usize {
     // At the start of a field.
     let mut i = at;
     loop {
         let Some(&b) = buf.get(i) else {
-            fields.spans.push(Span::Chunk(i, i));
+            sink.range(i, i);
             return i;
         };
         if b != b'"' {
             // Unquoted: up to the delimiter or the record's end; quotes are text here.
             let j = field_end(buf, i, delimiter).unwrap_or(buf.len());
-            fields.spans.push(Span::Chunk(i, j));
+            sink.range(i, j);
             match buf.get(j) {
                 Some(&d) if d == delimiter => i = j + 1,
                 Some(_) => return j + 1,
@@ -119,7 +214,7 @@ fn record_at(buf: &[u8], at: usize, delimiter: u8, fields: &mut Fields) -> usize
         }
         // Quoted: pieces between doubled quotes; the field is one range if it has one.
         i += 1;
-        let (mut piece, own_start) = (i, fields.own.len());
+        let mut piece = i;
         let mut assembled = false;
         let after = loop {
             let Some(k) = memchr(b'"', &buf[i..]) else {
@@ -127,7 +222,7 @@ fn record_at(buf: &[u8], at: usize, delimiter: u8, fields: &mut Fields) -> usize
             };
             let q = i + k;
             if buf.get(q + 1) == Some(&b'"') {
-                fields.own.extend_from_slice(&buf[piece..=q]);
+                sink.piece(&buf[piece..=q]);
                 assembled = true;
                 i = q + 2;
                 piece = i;
@@ -141,11 +236,11 @@ fn record_at(buf: &[u8], at: usize, delimiter: u8, fields: &mut Fields) -> usize
         // more of the field, unquoted.
         let j = field_end(buf, i, delimiter).unwrap_or(buf.len());
         if assembled || j > i {
-            fields.own.extend_from_slice(&buf[piece..content_end]);
-            fields.own.extend_from_slice(&buf[i..j]);
-            fields.spans.push(Span::Own(own_start, fields.own.len()));
+            sink.piece(&buf[piece..content_end]);
+            sink.piece(&buf[i..j]);
+            sink.assembled();
         } else {
-            fields.spans.push(Span::Chunk(piece, content_end));
+            sink.range(piece, content_end);
         }
         if after >= buf.len() {
             // The input ended inside the quotes.
@@ -251,6 +346,42 @@ mod tests {
                 "{:?}",
                 String::from_utf8_lossy(&text)
             );
+        }
+    }
+
+    /// The slots get what the full parse gets, for the columns wanted, with the same
+    /// record ends and column counts, and say when a field had to be assembled or may
+    /// need trimming.
+    #[test]
+    fn slots_hold_the_wanted_fields_of_the_full_parse() {
+        let wanted = [1, UNREAD, 0, 2];
+        let alphabet = b"a,\"\n\r; \t";
+        for (_, text) in crate::input::random_texts(0x2545_F491_4F6C_DD1D, alphabet, 24, 5_000) {
+            let (mut at, mut fields, mut ranges) = (0, Fields::default(), [(9, 9); 3]);
+            while let Some(whole) = parse(&text, at, b',', &mut fields) {
+                let mut slots = Slots::new(&text, &wanted, &mut ranges);
+                let got = parse_into(&text, at, b',', &mut slots);
+                let (columns, assembled, ragged) = (slots.columns, slots.assembled, slots.ragged);
+                let show = String::from_utf8_lossy(&text);
+                assert_eq!(got, Some(whole), "{show:?}");
+                assert_eq!(columns, fields.len(), "{show:?}");
+                let own = fields.spans.iter().any(|s| matches!(s, Span::Own(..)));
+                assert_eq!(assembled, own, "{show:?}");
+                if !own {
+                    let mut uneven = false;
+                    for (c, k) in wanted.iter().enumerate().take(columns) {
+                        if let Some(r) = ranges.get(*k as usize) {
+                            let Some(Span::Chunk(a, b)) = fields.spans.get(c) else {
+                                unreachable!("a record with no field to assemble");
+                            };
+                            assert_eq!(*r, (*a, *b), "{show:?}");
+                            uneven |= a < b && !crate::input::visible_ends(&text[*a..*b]);
+                        }
+                    }
+                    assert_eq!(ragged, uneven, "{show:?}");
+                }
+                at = whole.1;
+            }
         }
     }
 }
