@@ -152,11 +152,11 @@ impl RawOrder {
     }
 
     /// Sets a field to a list of texts (a JSON array), each trimmed.
-    pub fn set_list<'s>(&mut self, field: usize, values: impl IntoIterator<Item = &'s str>) {
+    pub fn set_list<S: AsRef<str>>(&mut self, field: usize, values: impl IntoIterator<Item = S>) {
         let first = offset(self.items.len());
         for v in values {
             let start = offset(self.text.len());
-            self.text.push_str(trim(v));
+            self.text.push_str(trim(v.as_ref()));
             self.items.push((start, offset(self.text.len())));
         }
         self.cells[field] = Cell::List(first, offset(self.items.len()));
