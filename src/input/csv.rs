@@ -14,8 +14,8 @@ use std::sync::Arc;
 
 use csv::ByteRecord;
 
-use super::record::{self, Fields, Slots, UNREAD};
-use super::split::{Chunk, Records, Splitter};
+use super::record::{self, Fields, Shape, Slots, UNREAD};
+use super::split::{Body, Chunk, Records, Splitter};
 use super::{FatalError, Next, Problem, RawFields, RawOrder, RawText, Reader, trim, visible_ends};
 
 /// What reading a record needs to know about the file: shared by every chunk's reader.
@@ -171,7 +171,7 @@ impl CsvChunkReader {
         CsvChunkReader {
             texts: vec![(0, 0); layout.columns.len()],
             layout,
-            body: Body::Bytes(Vec::new()),
+            body: Body::default(),
             pos: 0,
             mark: Cell::new((0, 0)),
             fields: Fields::default(),
@@ -184,27 +184,19 @@ impl CsvChunkReader {
         self.pos = 0;
         self.mark.set((0, chunk.line));
         self.pending.clear();
-        let body = match String::from_utf8(chunk.bytes) {
-            Ok(text) => Body::Text(text),
-            Err(e) => Body::Bytes(e.into_bytes()),
-        };
-        match std::mem::replace(&mut self.body, body) {
-            Body::Text(text) => text.into_bytes(),
-            Body::Bytes(bytes) => bytes,
-        }
+        std::mem::replace(&mut self.body, Body::new(chunk.bytes)).into_bytes()
     }
 
     /// Parses the next record's wanted fields into `self.texts`, untrimmed: where its
-    /// raw bytes start, how many columns it has, whether a field had to be assembled
-    /// and whether one may need trimming; `None` at the end of the chunk.
-    fn read(&mut self) -> Option<(usize, usize, bool, bool)> {
+    /// raw bytes start, and its shape; `None` at the end of the chunk.
+    fn read(&mut self) -> Option<(usize, Shape)> {
         // Blank lines (and the `\n` of a `\r\n` the last record ended on) are skipped by
         // the parser; the record's line is that of its first character.
         let bytes = self.body.bytes();
         let mut slots = Slots::new(bytes, &self.layout.wanted, &mut self.texts);
         let (start, end) = record::parse_into(bytes, self.pos, self.layout.delimiter, &mut slots)?;
         self.pos = end;
-        Some((start, slots.columns, slots.assembled, slots.ragged))
+        Some((start, slots.shape))
     }
 
     /// Splits a broken record into lines and queues each as its own record.
@@ -257,22 +249,6 @@ fn trimmed(text: &str, a: usize, b: usize) -> (usize, usize) {
             (at, at + t.len())
         }
         None => (0, 0),
-    }
-}
-
-/// A chunk's bytes: as text when all of it is valid UTF-8, checked once for the chunk
-/// rather than once per record.
-enum Body {
-    Text(String),
-    Bytes(Vec<u8>),
-}
-
-impl Body {
-    fn bytes(&self) -> &[u8] {
-        match self {
-            Body::Text(text) => text.as_bytes(),
-            Body::Bytes(bytes) => bytes,
-        }
     }
 }
 
@@ -385,18 +361,21 @@ impl Reader for CsvChunkReader {
         if self.take_pending(out) {
             return Ok(Next::Raw);
         }
-        let Some((raw_start, columns, assembled, ragged)) = self.read() else {
+        let Some((raw_start, shape)) = self.read() else {
             return Ok(Next::End);
         };
         let (delimiter, width) = (self.layout.delimiter, self.layout.width);
         let raw = &self.body.bytes()[raw_start..self.pos];
         // A bare quote inside one line is literal text (`12" pizza`); only a record that
         // spans lines can have swallowed other rows: when its quotes or columns do not
-        // add up, or when a line inside it is a whole row of its own (no quote, one
-        // delimiter fewer than the columns), which a note with line breaks never is.
+        // add up, when a quote that closes the swallowing field has text after it (which
+        // no CSV writer writes), or when a line inside it is a whole row of its own (no
+        // quote, one delimiter fewer than the columns), which a note with line breaks
+        // never is.
         if memchr::memchr(b'\n', raw.trim_ascii_end()).is_some()
             && (memchr::memchr_iter(b'"', raw).count() % 2 == 1
-                || columns != width
+                || shape.columns != width
+                || shape.stray
                 || holds_a_row(raw, delimiter, width))
         {
             let line = line_at(self.body.bytes(), &self.mark, raw_start);
@@ -411,7 +390,7 @@ impl Reader for CsvChunkReader {
         // the wrong width, with a field to assemble, or in a chunk that is not all UTF-8
         // is parsed again field by field and copied.
         let text = match &self.body {
-            Body::Text(chunk) if columns == width && !assembled => chunk.as_str(),
+            Body::Text(chunk) if shape.columns == width && !shape.assembled => chunk.as_str(),
             body => {
                 let (bytes, f) = (body.bytes(), &mut self.fields);
                 record::parse(bytes, raw_start, delimiter, f);
@@ -420,7 +399,7 @@ impl Reader for CsvChunkReader {
                 return Ok(Next::Raw);
             }
         };
-        if ragged {
+        if shape.ragged {
             for (a, b) in &mut self.texts {
                 (*a, *b) = trimmed(text, *a, *b);
             }
@@ -495,6 +474,24 @@ mod tests {
                 "chunks of {size}: {got:#?}"
             );
             assert!(got[1].contains("not valid UTF-8"), "{got:#?}");
+        }
+    }
+
+    /// A quote left open, closed by a quote on a later row that has text after it: the
+    /// record has the right width and its quotes add up, but the stray text gives it
+    /// away, and the row it swallowed is read on its own.
+    #[test]
+    fn a_quote_closed_by_a_later_rows_quote_swallows_no_row() {
+        let text = "id,note,amount,x\nA1,\"open,1\nA2,x,\"2,\"y\",3\nA3,z,4,w\n";
+        for size in [1, 7, 1 << 20] {
+            let got = read_all(text.as_bytes(), size);
+            let keys: Vec<&str> = got
+                .iter()
+                .map(|r| r.split("Text(\"").nth(1).and_then(|t| t.split('"').next()))
+                .map(Option::unwrap_or_default)
+                .collect();
+            assert_eq!(keys, ["A1", "A2", "A3"], "chunks of {size}: {got:#?}");
+            assert!(got[0].contains("never closed"), "{got:#?}");
         }
     }
 

@@ -8,15 +8,26 @@ use std::sync::Arc;
 
 use serde_json::Value as Json;
 
-use super::split::Chunk;
+use super::split::{Body, Chunk};
 use super::{FatalError, Problem, RawOrder, Reader};
 
 mod fast;
 
-/// Reads one order's text: the fast way when it is a plain order, else by its values.
-fn fill_text(out: &mut RawOrder, fields: &[(String, bool)], text: &[u8]) {
+/// Reads one order's text (`checked`, when it is known to be UTF-8): the fast way when
+/// it is a plain order, else by its values.
+fn fill_text(
+    out: &mut RawOrder,
+    fields: &[(String, bool)],
+    keys: &mut fast::Keys,
+    text: &[u8],
+    checked: Option<&str>,
+) {
     let line = out.line;
-    if fast::fill(out, fields, text) {
+    let plain = match checked {
+        Some(t) => fast::fill(out, fields, keys, t),
+        None => std::str::from_utf8(text).is_ok_and(|t| fast::fill(out, fields, keys, t)),
+    };
+    if plain {
         return;
     }
     out.clear(fields.len());
@@ -72,7 +83,8 @@ pub fn read_one(text: &str, fields: &[(String, bool)], out: &mut RawOrder) {
 /// Reads the lines of one chunk of a JSON Lines export; one per thread, reused.
 pub struct JsonLinesChunk {
     fields: Arc<[(String, bool)]>,
-    chunk: Chunk,
+    keys: fast::Keys,
+    body: Body,
     pos: usize,
     line: u64,
 }
@@ -81,7 +93,8 @@ impl JsonLinesChunk {
     pub fn new(fields: Arc<[(String, bool)]>) -> Self {
         JsonLinesChunk {
             fields,
-            chunk: Chunk::default(),
+            keys: fast::Keys::default(),
+            body: Body::default(),
             pos: 0,
             line: 0,
         }
@@ -91,17 +104,23 @@ impl JsonLinesChunk {
     pub fn load(&mut self, chunk: Chunk) -> Vec<u8> {
         self.pos = 0;
         self.line = chunk.line;
-        std::mem::replace(&mut self.chunk, chunk).bytes
+        std::mem::replace(&mut self.body, Body::new(chunk.bytes)).into_bytes()
     }
 }
 
 impl Reader for JsonLinesChunk {
     fn next(&mut self, out: &mut RawOrder) -> Result<bool, FatalError> {
-        let bytes = &self.chunk.bytes;
+        let bytes = self.body.bytes();
         while self.pos < bytes.len() {
             let rest = &bytes[self.pos..];
             let len = memchr::memchr(b'\n', rest).map_or(rest.len(), |i| i + 1);
             let text = &rest[..len];
+            // A line of a chunk that is all UTF-8 is text (it starts and ends beside a
+            // line break), with no check of its own.
+            let checked = match &self.body {
+                Body::Text(chunk) => chunk.get(self.pos..self.pos + len),
+                Body::Bytes(_) => None,
+            };
             self.pos += len;
             let line = self.line;
             self.line += 1;
@@ -110,7 +129,7 @@ impl Reader for JsonLinesChunk {
             }
             out.clear(self.fields.len());
             out.line = line;
-            fill_text(out, &self.fields, text);
+            fill_text(out, &self.fields, &mut self.keys, text, checked);
             return Ok(true);
         }
         Ok(false)
@@ -127,6 +146,7 @@ pub struct Element<'a> {
 pub struct JsonArray {
     input: Box<dyn BufRead>,
     fields: Vec<(String, bool)>,
+    keys: fast::Keys,
     name: String,
     buf: Vec<u8>,
     line: u64,
@@ -146,6 +166,7 @@ impl JsonArray {
         let mut r = JsonArray {
             input,
             fields: fields.to_vec(),
+            keys: fast::Keys::default(),
             name: name.to_string(),
             buf: Vec::new(),
             line: 1,
@@ -367,7 +388,7 @@ impl Reader for JsonArray {
         };
         out.clear(self.fields.len());
         out.line = line;
-        fill_text(out, &self.fields, &self.buf);
+        fill_text(out, &self.fields, &mut self.keys, &self.buf, None);
         if problem.is_some() {
             out.problem = problem;
         }

@@ -59,8 +59,9 @@ pub trait Sink {
     fn range(&mut self, a: usize, b: usize);
     /// The next piece of a field that has to be assembled; [`Sink::assembled`] ends it.
     fn piece(&mut self, bytes: &[u8]);
-    /// The field whose pieces were given is complete.
-    fn assembled(&mut self);
+    /// The field whose pieces were given is complete; `stray` when it had text after
+    /// its closing quote (`"a"b`), which no CSV writer writes.
+    fn assembled(&mut self, stray: bool);
 }
 
 /// Every field of the record last parsed, assembled where it has to be: for the records
@@ -82,7 +83,7 @@ impl Sink for Fields {
         self.own.extend_from_slice(bytes);
     }
 
-    fn assembled(&mut self) {
+    fn assembled(&mut self, _: bool) {
         self.spans.push(Span::Own(self.open, self.own.len()));
         self.open = self.own.len();
     }
@@ -119,12 +120,20 @@ pub struct Slots<'a> {
     wanted: &'a [u32],
     /// By slot, the range of its column's field in the chunk, as read (untrimmed).
     pub ranges: &'a mut [(usize, usize)],
+    pub shape: Shape,
+}
+
+/// What a record read into [`Slots`] turned out to be.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Shape {
     /// How many columns the record has.
     pub columns: usize,
-    /// Whether some field had to be assembled: its range is not in `ranges`.
+    /// Whether some field had to be assembled: its range is not in the slots.
     pub assembled: bool,
+    /// Whether some field had text after its closing quote.
+    pub stray: bool,
     /// Whether some wanted field may need trimming: it does not start and end with a
-    /// visible ASCII character.
+    /// character trimming keeps.
     pub ragged: bool,
 }
 
@@ -134,9 +143,7 @@ impl<'a> Slots<'a> {
             buf,
             wanted,
             ranges,
-            columns: 0,
-            assembled: false,
-            ragged: false,
+            shape: Shape::default(),
         }
     }
 }
@@ -144,8 +151,8 @@ impl<'a> Slots<'a> {
 impl Sink for Slots<'_> {
     #[inline]
     fn range(&mut self, a: usize, b: usize) {
-        let column = self.columns;
-        self.columns += 1;
+        let column = self.shape.columns;
+        self.shape.columns += 1;
         // `UNREAD` is past the end of `ranges`, so an unread column has no slot.
         let Some(slot) = self
             .wanted
@@ -156,14 +163,15 @@ impl Sink for Slots<'_> {
         };
         *slot = (a, b);
         // A blank field has nothing to trim.
-        self.ragged |= a < b && !super::visible_ends(&self.buf[a..b]);
+        self.shape.ragged |= a < b && !super::visible_ends(&self.buf[a..b]);
     }
 
     fn piece(&mut self, _: &[u8]) {}
 
-    fn assembled(&mut self) {
-        self.assembled = true;
-        self.columns += 1;
+    fn assembled(&mut self, stray: bool) {
+        self.shape.assembled = true;
+        self.shape.stray |= stray;
+        self.shape.columns += 1;
     }
 }
 
@@ -238,7 +246,7 @@ fn record_at(buf: &[u8], at: usize, delimiter: u8, sink: &mut impl Sink) -> usiz
         if assembled || j > i {
             sink.piece(&buf[piece..content_end]);
             sink.piece(&buf[i..j]);
-            sink.assembled();
+            sink.assembled(j > i);
         } else {
             sink.range(piece, content_end);
         }
@@ -349,6 +357,29 @@ mod tests {
         }
     }
 
+    /// Whether a record has text after a closing quote, by csv-core's states.
+    fn stray_text(record: &[u8]) -> bool {
+        #[derive(PartialEq)]
+        enum At {
+            Start,
+            Unquoted,
+            Quoted,
+            Closed,
+        }
+        let mut at = At::Start;
+        for b in record {
+            at = match (at, b) {
+                (At::Quoted, b'"') => At::Closed,
+                (At::Quoted, _) => At::Quoted,
+                (At::Start | At::Closed, b'"') => At::Quoted,
+                (_, b',' | b'\n' | b'\r') => At::Start,
+                (At::Closed, _) => return true,
+                _ => At::Unquoted,
+            };
+        }
+        false
+    }
+
     /// The slots get what the full parse gets, for the columns wanted, with the same
     /// record ends and column counts, and say when a field had to be assembled or may
     /// need trimming.
@@ -361,12 +392,18 @@ mod tests {
             while let Some(whole) = parse(&text, at, b',', &mut fields) {
                 let mut slots = Slots::new(&text, &wanted, &mut ranges);
                 let got = parse_into(&text, at, b',', &mut slots);
-                let (columns, assembled, ragged) = (slots.columns, slots.assembled, slots.ragged);
+                let Shape {
+                    columns,
+                    assembled,
+                    stray,
+                    ragged,
+                } = slots.shape;
                 let show = String::from_utf8_lossy(&text);
                 assert_eq!(got, Some(whole), "{show:?}");
                 assert_eq!(columns, fields.len(), "{show:?}");
                 let own = fields.spans.iter().any(|s| matches!(s, Span::Own(..)));
                 assert_eq!(assembled, own, "{show:?}");
+                assert_eq!(stray, stray_text(&text[whole.0..whole.1]), "{show:?}");
                 if !own {
                     let mut uneven = false;
                     for (c, k) in wanted.iter().enumerate().take(columns) {

@@ -34,6 +34,43 @@ pub struct Chunk {
     pub read: u64,
 }
 
+/// A chunk's bytes: as text when all of it is valid UTF-8, checked once for the chunk
+/// rather than once per record.
+pub enum Body {
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+impl Default for Body {
+    fn default() -> Self {
+        Body::Bytes(Vec::new())
+    }
+}
+
+impl Body {
+    pub fn new(bytes: Vec<u8>) -> Body {
+        match String::from_utf8(bytes) {
+            Ok(text) => Body::Text(text),
+            Err(e) => Body::Bytes(e.into_bytes()),
+        }
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        match self {
+            Body::Text(text) => text.as_bytes(),
+            Body::Bytes(bytes) => bytes,
+        }
+    }
+
+    /// The bytes, to be reused for another chunk.
+    pub fn into_bytes(self) -> Vec<u8> {
+        match self {
+            Body::Text(text) => text.into_bytes(),
+            Body::Bytes(bytes) => bytes,
+        }
+    }
+}
+
 /// Reads an export and hands it out in chunks of whole records.
 pub struct Splitter {
     input: Box<dyn Read + Send>,

@@ -13,13 +13,37 @@ use std::borrow::Cow;
 use crate::input::RawOrder;
 
 /// Reads `text` into `out` (cleared, with its line set); `false` when the general
-/// reader must do it.
-pub fn fill(out: &mut RawOrder, fields: &[(String, bool)], text: &[u8]) -> bool {
-    // One UTF-8 check for the whole line; every string is then a part of it.
-    let Ok(text) = std::str::from_utf8(text) else {
-        return false;
-    };
-    Scan { text, at: 0 }.order(out, fields).is_some()
+/// reader must do it. Every string is a part of the one text, checked as UTF-8 once.
+pub fn fill(out: &mut RawOrder, fields: &[(String, bool)], keys: &mut Keys, text: &str) -> bool {
+    Scan { text, at: 0 }.order(out, fields, keys).is_some()
+}
+
+/// The keys of the last order read, by place, each with its declared field: an export
+/// writes every order's keys in the same order, so a key is nearly always found by
+/// one comparison with the key in its place the order before.
+#[derive(Debug, Default)]
+pub struct Keys(Vec<(String, Option<usize>)>);
+
+impl Keys {
+    /// The declared field named `key`, the `n`-th key of its order.
+    #[inline]
+    fn field(&mut self, n: usize, key: &str, fields: &[(String, bool)]) -> Option<usize> {
+        if let Some((last, i)) = self.0.get(n)
+            && last == key
+        {
+            return *i;
+        }
+        let i = fields.iter().position(|(name, _)| name == key);
+        if let Some(slot) = self.0.get_mut(n) {
+            slot.0.clear();
+            slot.0.push_str(key);
+            slot.1 = i;
+        } else if n == self.0.len() && n < 256 {
+            // Kept for the first keys of an order only, so a huge object costs no memory.
+            self.0.push((key.to_string(), i));
+        }
+        i
+    }
 }
 
 /// How deep an undeclared value may nest before the general reader takes the order.
@@ -57,18 +81,23 @@ impl<'t> Scan<'t> {
         (self.text.as_bytes().get(self.at..end)? == word.as_bytes()).then(|| self.at = end)
     }
 
-    fn order(mut self, out: &mut RawOrder, fields: &[(String, bool)]) -> Option<()> {
+    fn order(
+        mut self,
+        out: &mut RawOrder,
+        fields: &[(String, bool)],
+        keys: &mut Keys,
+    ) -> Option<()> {
         self.eat(b'{')?;
         // Declared fields met so far (a bit per field, for the first 128).
         let mut seen = 0u128;
         if self.peek()? == b'}' {
             self.at += 1;
         } else {
-            loop {
+            for n in 0.. {
                 self.eat(b'"')?;
                 let key = self.string()?;
                 self.eat(b':')?;
-                match fields.iter().position(|(n, _)| *n == *key) {
+                match keys.field(n, &key, fields) {
                     None => self.skip(0)?,
                     Some(i) => {
                         let bit = 1u128.checked_shl(u32::try_from(i).ok()?)?;
@@ -81,7 +110,10 @@ impl<'t> Scan<'t> {
                 }
                 match self.peek()? {
                     b',' => self.at += 1,
-                    b'}' => break self.at += 1,
+                    b'}' => {
+                        self.at += 1;
+                        break;
+                    }
                     _ => return None,
                 }
             }
@@ -328,13 +360,18 @@ mod tests {
 
     /// Each field as the general reader sees it, and the record's problem.
     fn read(text: &str, fast_path: bool) -> (bool, String) {
+        read_with(text, fast_path, &mut Keys::default())
+    }
+
+    /// [`read`], with the keys of the orders read before.
+    fn read_with(text: &str, fast_path: bool, keys: &mut Keys) -> (bool, String) {
         let fields: Vec<(String, bool)> = ["id", "amount", "tags", "ok", "note"]
             .iter()
             .map(|f| (f.to_string(), true))
             .collect();
         let mut out = RawOrder::default();
         out.clear(fields.len());
-        let fast = fast_path && fill(&mut out, &fields, text.as_bytes());
+        let fast = fast_path && fill(&mut out, &fields, keys, text);
         if !fast {
             out.clear(fields.len());
             super::super::fill(&mut out, &fields, serde_json::from_str(text));
@@ -447,6 +484,9 @@ mod tests {
             "id",
         ];
         let (mut x, mut fast) = (0x9E37_79B9_7F4A_7C15u64, 0);
+        // Shared by the orders, as a reader's are: keys in their place as the order
+        // before, and not.
+        let mut last = Keys::default();
         for round in 0..6_000 {
             let n = 1 + x % 6;
             let mut pairs = Vec::new();
@@ -475,7 +515,7 @@ mod tests {
                 };
                 text = t;
             }
-            let (took, got) = read(&text, true);
+            let (took, got) = read_with(&text, true, &mut last);
             let general = read(&text, false).1;
             if took {
                 fast += 1;
