@@ -29,9 +29,16 @@ const POW10: [i128; 39] = {
 
 /// `d` as an integer of `scale` decimal places, when it has no more places than that
 /// and fits. Exact, so it keeps the order of decimals.
+#[inline]
 fn at_scale(d: Decimal, scale: u32) -> Option<i128> {
-    let up = scale.checked_sub(d.scale())?;
-    d.mantissa().checked_mul(*POW10.get(up as usize)?)
+    let up = scale.checked_sub(d.scale())? as usize;
+    let (m, p) = (d.mantissa(), *POW10.get(up)?);
+    // The usual amount and power both fit 64 bits, and their product cannot overflow
+    // 128: one widening multiply instead of a checked 128-bit one.
+    match (i64::try_from(m), i64::try_from(p)) {
+        (Ok(m), Ok(p)) => Some(i128::from(m) * i128::from(p)),
+        _ => m.checked_mul(p),
+    }
 }
 
 impl Scaled {
@@ -101,5 +108,41 @@ impl Scanner {
         for m in self.all.find_overlapping_iter(s) {
             set_bit(bits, self.bits[m.pattern().as_usize()]);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Placing a decimal among the points as an integer says what comparing decimals
+    /// says, for values of every scale the fast way takes, small, large and negative.
+    #[test]
+    fn scaled_search_places_values_as_decimals_do() {
+        let points: Vec<Decimal> = ["-10000", "-0.5", "0", "0.01", "2000", "2000.005", "10000"]
+            .iter()
+            .map(|p| p.parse().unwrap())
+            .collect();
+        let scaled = Scaled::new(&points).unwrap();
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let m = (x as i64) >> (x % 64);
+            let v = Decimal::new(m, (x >> 8) as u32 % 8);
+            let v = if x % 5 == 0 { v.round_dp(0) } else { v };
+            if let Some(got) = scaled.search(v) {
+                assert_eq!(got, points.binary_search(&v), "{v}");
+            }
+            // On the points and beside them.
+            let p = points[(x >> 20) as usize % points.len()];
+            for v in [p, p + Decimal::new(1, 6), p - Decimal::new(1, 6)] {
+                assert_eq!(scaled.search(v), Some(points.binary_search(&v)), "{v}");
+            }
+        }
+        // A mantissa past 64 bits is placed too, by the checked multiply.
+        let big = Decimal::from_i128_with_scale(i128::from(i64::MAX) * 1000, 2);
+        assert_eq!(scaled.search(big), Some(Err(points.len())));
     }
 }

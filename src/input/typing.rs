@@ -231,7 +231,12 @@ fn trim_tag(t: &str) -> &str {
 /// `1299`, `1299.00`, `-5.5`, `+3`; JSON numbers in exponent form (`1.5e3`) too.
 /// Never via floating point.
 pub fn parse_decimal(s: &str) -> Option<Decimal> {
-    let plain = s.strip_prefix('+').unwrap_or(s);
+    // A byte test, not `strip_prefix`, which goes through the general pattern search.
+    let plain = if s.as_bytes().first() == Some(&b'+') {
+        &s[1..]
+    } else {
+        s
+    };
     if let Some(d) = short_plain(plain) {
         return Some(d);
     }
@@ -258,9 +263,9 @@ pub fn parse_decimal(s: &str) -> Option<Decimal> {
 /// else, which [`parse_decimal`] reads the general way: longer numbers, exponents,
 /// bad text, and a negative zero, whose sign `from_str` keeps.
 fn short_plain(s: &str) -> Option<Decimal> {
-    let (negative, digits) = match s.strip_prefix('-') {
-        Some(d) => (true, d.as_bytes()),
-        None => (false, s.as_bytes()),
+    let (negative, digits) = match s.as_bytes() {
+        [b'-', d @ ..] => (true, d),
+        d => (false, d),
     };
     if digits.len() > 19 || !digits.first()?.is_ascii_digit() || !digits.last()?.is_ascii_digit() {
         return None;
