@@ -329,7 +329,8 @@ mod tests {
     /// and length (the tail shorter than a word included).
     #[test]
     fn field_end_finds_the_first_stop() {
-        let text = b"ab,c\x80\xff;d\re\nfghijklmnopq,rstuvwxyz0123456789\r\n;;";
+        let text =
+            b"ab,c\x80\xff;d\re\n,-fg\thi\x01\x0b\x00jklmnopq,rstuvwxyz0123456789\r\n;;\x0d\x0e,";
         for delimiter in [b',', b';', b'\t'] {
             for from in 0..text.len() {
                 for end in from..=text.len() {
@@ -346,7 +347,8 @@ mod tests {
 
     #[test]
     fn parses_like_csv_core_on_random_text() {
-        for (_, text) in crate::input::random_texts(0x9E37_79B9_7F4A_7C15, b"a,\"\n\r;", 20, 5_000)
+        for (_, text) in
+            crate::input::random_texts(0x9E37_79B9_7F4A_7C15, b"a,\"\n\r;\t\x01-", 40, 5_000)
         {
             assert_eq!(
                 ours(&text),
