@@ -100,7 +100,8 @@ impl<'t> Scan<'t> {
                 match keys.field(n, &key, fields) {
                     None => self.skip(0)?,
                     Some(i) => {
-                        let bit = 1u128.checked_shl(u32::try_from(i).ok()?)?;
+                        // A field past the 128th is left to the general reader.
+                        let bit = if i < 128 { 1u128 << i } else { return None };
                         if seen & bit != 0 {
                             return None;
                         }
@@ -222,14 +223,23 @@ impl<'t> Scan<'t> {
     }
 
     /// The string whose opening quote was just consumed, borrowed unless it has escapes.
+    #[inline]
     fn string(&mut self) -> Option<Cow<'t, str>> {
         let b = self.text.as_bytes();
         let start = self.at;
-        let mut at = special(b, start)?;
+        let at = special(b, start)?;
         if b[at] == b'"' {
             self.at = at + 1;
             return Some(Cow::Borrowed(&self.text[start..at]));
         }
+        self.escaped(start, at)
+    }
+
+    /// The rest of [`Scan::string`] for a string with an escape (or a control character)
+    /// at `at`: decoded into a copy.
+    #[cold]
+    fn escaped(&mut self, start: usize, mut at: usize) -> Option<Cow<'t, str>> {
+        let b = self.text.as_bytes();
         let mut own = String::from(&self.text[start..at]);
         loop {
             match b[at] {
