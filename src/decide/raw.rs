@@ -43,7 +43,8 @@ fn load(set: &RuleSet, tree: &Tree, raw: &(impl RawFields + ?Sized), s: &mut Scr
     s.next_order();
     // A derived field is missing unless its datetime is present (set below).
     s.cells[set.declared..].fill(MISSING);
-    for (id, field) in set.inputs().iter().enumerate() {
+    // Zipped with the domains, not indexed: no bounds check per field.
+    for (id, (field, d)) in set.inputs().iter().zip(&tree.domains).enumerate() {
         let text = match (raw.raw(id), &field.ty) {
             (raw, FieldType::Tags) => {
                 s.cells[id] = u32::from(has_tags(raw));
@@ -56,7 +57,6 @@ fn load(set: &RuleSet, tree: &Tree, raw: &(impl RawFields + ?Sized), s: &mut Scr
             }
             (RawText::Blank | RawText::List(_), _) => return false,
         };
-        let d = &tree.domains[id];
         let cell = match &field.ty {
             FieldType::Text => Some(d.text_cell(text)),
             FieldType::OneOf(_) => d.enum_cell(text),
