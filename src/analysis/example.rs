@@ -272,7 +272,7 @@ fn candidates(d: &Domain, cell: u32, bits: &[(u32, bool)]) -> Vec<Owned> {
         Kind::Bool => vec![Owned::Bool(cell == 2)],
         Kind::Text { literals, .. } => {
             if let Some((lit, _)) = literals.iter().find(|(_, c)| **c == cell) {
-                return vec![Owned::Text(lit.clone())];
+                return vec![Owned::Text(lit.to_string())];
             }
             let longest =
                 |v: Vec<String>| v.into_iter().max_by_key(String::len).unwrap_or_default();
@@ -311,7 +311,7 @@ fn candidates(d: &Domain, cell: u32, bits: &[(u32, bool)]) -> Vec<Owned> {
                     text.push_str("other");
                 }
                 // "Other" text must not be one of the literals the rules compare with.
-                while literals.contains_key(&text) {
+                while literals.contains_key(text.as_bytes()) {
                     text.push('~');
                 }
                 let v = Owned::Text(text);

@@ -7,9 +7,15 @@
 //! one pass (one Aho-Corasick scan for every `contains` literal, one `RegexSet`, or one
 //! `Regex` when the field has a single pattern).
 
+use std::borrow::Borrow;
+use std::hash::{Hash, Hasher};
+use std::ops::Deref;
+
 use rustc_hash::FxHashMap as HashMap;
 
-use regex::{Regex, RegexSet};
+// On bytes: an order's raw text is matched without being made a `&str` first. On valid
+// UTF-8, which every text that reaches them is, they match exactly as `regex::Regex` does.
+use regex::bytes::{Regex, RegexSet};
 use rust_decimal::Decimal;
 
 use super::find::{Presence, Scaled, Scanner};
@@ -36,6 +42,37 @@ impl Atom {
     }
 }
 
+/// A literal as a key of a look-up table that a value's bytes can look up: hashed and
+/// compared as its bytes, so a raw field's bytes find it with no `&str` made of them.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Lit(Box<str>);
+
+impl Hash for Lit {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        self.0.as_bytes().hash(h);
+    }
+}
+
+impl Borrow<[u8]> for Lit {
+    fn borrow(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
+impl Deref for Lit {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Lit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 #[derive(Debug)]
 pub struct Domain {
     pub field: FieldId,
@@ -53,12 +90,12 @@ pub enum Kind {
         scaled: Option<Scaled>,
     },
     /// Cells: missing, then one per value; `index` finds a value's cell from its text.
-    Enum { index: HashMap<Box<str>, u32> },
+    Enum { index: HashMap<Lit, u32> },
     /// Cells: missing, false, true.
     Bool,
     /// Cells: missing, any other text, then one per literal. Bits: patterns.
     Text {
-        literals: HashMap<String, u32>,
+        literals: HashMap<Lit, u32>,
         contains: Option<Scanner>,
         starts: Vec<(String, u32)>,
         ends: Vec<(String, u32)>,
@@ -66,7 +103,7 @@ pub enum Kind {
     },
     /// Cells: empty, non-empty. Bits: `has` literals, then tag `contains` literals.
     Tags {
-        has: HashMap<String, u32>,
+        has: HashMap<Lit, u32>,
         contains: Option<Scanner>,
         /// Whether any of those literals occurs in the tags' text: a tag that is one,
         /// or holds one, is part of it, so most orders' tags need not be read one by one.
@@ -97,7 +134,7 @@ impl Regexes {
     }
 
     /// Sets the bit of every pattern that matches `s`.
-    fn scan(&self, s: &str, bits: &mut [u64]) {
+    fn scan(&self, s: &[u8], bits: &mut [u64]) {
         match self {
             Regexes::One(re, b) => {
                 if re.is_match(s) {
@@ -188,12 +225,12 @@ pub fn domains(set: &RuleSet) -> Vec<Domain> {
         .collect()
 }
 
-fn index(v: &[String], base: u32) -> HashMap<String, u32> {
+fn index(v: &[String], base: u32) -> HashMap<Lit, u32> {
     v.iter()
         .enumerate()
         .map(|(i, s)| {
             (
-                s.clone(),
+                Lit(s.as_str().into()),
                 base + u32::try_from(i).expect("fewer than 2^32 literals"),
             )
         })
@@ -226,7 +263,7 @@ fn build(field: FieldId, ty: &FieldType, c: &mut Collected) -> Domain {
                 index: values
                     .iter()
                     .zip(1..)
-                    .map(|(v, cell)| (v.as_str().into(), cell))
+                    .map(|(v, cell)| (Lit(v.as_str().into()), cell))
                     .collect(),
             },
             ncells: count(values.len() + 1),
@@ -319,7 +356,7 @@ impl Domain {
             (Kind::Decimal { .. }, Value::Decimal(x)) => self.decimal_cell(*x),
             (Kind::Enum { .. }, Value::Enum(i)) => i + 1,
             (Kind::Bool, Value::Bool(b)) => 1 + u32::from(*b),
-            (Kind::Text { .. }, Value::Text(s)) => self.text_cell(s),
+            (Kind::Text { .. }, Value::Text(s)) => self.text_cell(s.as_bytes()),
             (Kind::Tags { .. }, Value::Tags(_)) => 1,
             (kind, v) => {
                 unreachable!("input typing gives {kind:?} fields only their own values, not {v:?}")
@@ -330,8 +367,8 @@ impl Domain {
     /// Sets a value's bits in `bits` (cleared by the caller).
     pub fn bits(&self, v: &Value<'_>, bits: &mut [u64]) {
         match v {
-            Value::Text(s) => self.text_bits(s, bits),
-            Value::Tags(tags) => self.tag_bits(tags.iter().copied(), bits),
+            Value::Text(s) => self.text_bits(s.as_bytes(), bits),
+            Value::Tags(tags) => self.tag_bits(tags.iter().map(|t| t.as_bytes()), bits),
             _ => {}
         }
     }
@@ -354,7 +391,7 @@ impl Domain {
 
     /// The cell of a `one of` value's text; `None` when it is not one of them.
     #[inline]
-    pub fn enum_cell(&self, text: &str) -> Option<u32> {
+    pub fn enum_cell(&self, text: &[u8]) -> Option<u32> {
         let Kind::Enum { index } = &self.kind else {
             unreachable!("one-of values belong to enum domains")
         };
@@ -363,7 +400,7 @@ impl Domain {
 
     /// The cell of a present text: its literal's, or "any other text".
     #[inline]
-    pub fn text_cell(&self, s: &str) -> u32 {
+    pub fn text_cell(&self, s: &[u8]) -> u32 {
         let Kind::Text { literals, .. } = &self.kind else {
             unreachable!("texts belong to text domains")
         };
@@ -371,7 +408,7 @@ impl Domain {
     }
 
     /// Sets the bits of a present text.
-    pub fn text_bits(&self, s: &str, bits: &mut [u64]) {
+    pub fn text_bits(&self, s: &[u8], bits: &mut [u64]) {
         let Kind::Text {
             contains,
             starts,
@@ -386,12 +423,12 @@ impl Domain {
             scanner.scan(s, bits);
         }
         for (lit, b) in starts {
-            if s.starts_with(lit.as_str()) {
+            if s.starts_with(lit.as_bytes()) {
                 set_bit(bits, *b);
             }
         }
         for (lit, b) in ends {
-            if s.ends_with(lit.as_str()) {
+            if s.ends_with(lit.as_bytes()) {
                 set_bit(bits, *b);
             }
         }
@@ -401,7 +438,7 @@ impl Domain {
     }
 
     /// Sets the bits of a set of tags.
-    pub fn tag_bits<'t>(&self, tags: impl Iterator<Item = &'t str>, bits: &mut [u64]) {
+    pub fn tag_bits<'t>(&self, tags: impl Iterator<Item = &'t [u8]>, bits: &mut [u64]) {
         let Kind::Tags { has, contains, .. } = &self.kind else {
             unreachable!("tags belong to tag domains")
         };
@@ -424,7 +461,7 @@ impl Domain {
     /// Whether tags read from `text` may set any bit: `false` when none of the field's
     /// literals occurs in it.
     #[inline]
-    pub fn tags_may_hit(&self, text: &str) -> bool {
+    pub fn tags_may_hit(&self, text: &[u8]) -> bool {
         let Kind::Tags { any, .. } = &self.kind else {
             unreachable!("tags belong to tag domains")
         };
@@ -447,7 +484,7 @@ impl Domain {
             }
             (Kind::Bool, Op::Bool(b)) => vec![cells(&|c| c == 1 + u32::from(*b))],
             (Kind::Text { literals, .. }, Op::TextIn(values)) => {
-                let wanted: Vec<u32> = values.iter().map(|v| literals[v]).collect();
+                let wanted: Vec<u32> = values.iter().map(|v| literals[v.as_bytes()]).collect();
                 vec![cells(&|c| wanted.contains(&c))]
             }
             // Every present text contains, starts and ends with "" (and every non-empty tag

@@ -73,7 +73,7 @@ impl Presence {
 
     /// `false` only when no literal occurs in `s` (`true` when that cannot be told fast).
     #[inline]
-    pub(super) fn may_occur(&self, s: &str) -> bool {
+    pub(super) fn may_occur(&self, s: &[u8]) -> bool {
         self.0.as_ref().is_none_or(|p| p.find(s).is_some())
     }
 }
@@ -101,7 +101,7 @@ impl Scanner {
     }
 
     /// Sets the bit of every literal found in `s`.
-    pub(super) fn scan(&self, s: &str, bits: &mut [u64]) {
+    pub(super) fn scan(&self, s: &[u8], bits: &mut [u64]) {
         if !self.any.may_occur(s) {
             return;
         }

@@ -1,6 +1,7 @@
-//! Deciding straight from an order's raw text, the nightly run's path: each field's text
-//! goes to its cell (`compile::domain`) with no typed value in between, and bits are
-//! scanned from the text only when the walk asks for them.
+//! Deciding straight from an order's raw text, the nightly run's path: each field's bytes
+//! go to its cell (`compile::domain`) with no typed value in between, and no `&str` made
+//! of them either (its character-boundary checks cost more than the look-up); bits are
+//! scanned from the bytes only when the walk asks for them.
 //!
 //! It reads values exactly as `input::typing` does, calling the same parsers; it only
 //! tells whether every value is good. When one is not, the caller types the order to
@@ -16,8 +17,10 @@ use super::{Outcome, Outcomes, derived};
 use crate::check::{FieldType, RuleSet};
 use crate::compile::Tree;
 use crate::compile::domain::{Domain, MISSING};
-use crate::input::typing::{has_tags, parse_bool, parse_decimal, raw_tags};
-use crate::input::{RawFields, RawText};
+use crate::input::typing::{
+    has_tags, opens_a_tag, parse_bool_bytes, parse_decimal_bytes, raw_tags,
+};
+use crate::input::{RawBytes, RawFields};
 use crate::time::{parse_instant, seconds};
 
 /// A record's raw text as the walk's source of bits.
@@ -25,12 +28,13 @@ struct Raw<'r, R: ?Sized>(&'r R);
 
 impl<R: RawFields + ?Sized> Bits for Raw<'_, R> {
     fn bits(&self, domain: &Domain, words: &mut [u64]) {
-        match (domain.is_tags(), self.0.raw(domain.field)) {
-            (true, RawText::Text(s)) if !domain.tags_may_hit(s) => {}
-            (true, raw) => domain.tag_bits(raw_tags(raw), words),
-            (false, RawText::Text(s)) => domain.text_bits(s, words),
-            (false, RawText::Blank) => {}
-            (false, RawText::List(_)) => unreachable!("only tags are read from lists"),
+        let field = domain.field;
+        match (domain.is_tags(), self.0.bytes(field)) {
+            (true, RawBytes::Text(s)) if !domain.tags_may_hit(s) => {}
+            (true, _) => domain.tag_bits(raw_tags(self.0.raw(field)).map(str::as_bytes), words),
+            (false, RawBytes::Text(s)) => domain.text_bits(s, words),
+            (false, RawBytes::Blank) => {}
+            (false, RawBytes::List) => unreachable!("only tags are read from lists"),
         }
     }
 }
@@ -45,28 +49,33 @@ fn load(set: &RuleSet, tree: &Tree, raw: &(impl RawFields + ?Sized), s: &mut Scr
     s.cells[set.declared..].fill(MISSING);
     // Zipped with the domains, not indexed: no bounds check per field.
     for (id, (field, d)) in set.inputs().iter().zip(&tree.domains).enumerate() {
-        let text = match (raw.raw(id), &field.ty) {
-            (raw, FieldType::Tags) => {
-                s.cells[id] = u32::from(has_tags(raw));
+        let text = match (raw.bytes(id), &field.ty) {
+            (bytes, FieldType::Tags) => {
+                let any =
+                    matches!(bytes, RawBytes::Text(t) if opens_a_tag(t)) || has_tags(raw.raw(id));
+                s.cells[id] = u32::from(any);
                 continue;
             }
-            (RawText::Text(text), _) => text,
-            (RawText::Blank, _) if field.optional => {
+            (RawBytes::Text(text), _) => text,
+            (RawBytes::Blank, _) if field.optional => {
                 s.cells[id] = MISSING;
                 continue;
             }
-            (RawText::Blank | RawText::List(_), _) => return false,
+            (RawBytes::Blank | RawBytes::List, _) => return false,
         };
         let cell = match &field.ty {
             FieldType::Text => Some(d.text_cell(text)),
             FieldType::OneOf(_) => d.enum_cell(text),
-            FieldType::Decimal => parse_decimal(text).map(|x| d.decimal_cell(x)),
-            FieldType::Bool => parse_bool(text).map(|b| 1 + u32::from(b)),
-            FieldType::DateTime => parse_instant(text, &set.clock.zone).ok().map(|t| {
-                let t = seconds(t);
-                load_derived(set, tree, id, t, s);
-                d.decimal_cell(t)
-            }),
+            FieldType::Decimal => parse_decimal_bytes(text).map(|x| d.decimal_cell(x)),
+            FieldType::Bool => parse_bool_bytes(text).map(|b| 1 + u32::from(b)),
+            FieldType::DateTime => std::str::from_utf8(text)
+                .ok()
+                .and_then(|text| parse_instant(text, &set.clock.zone).ok())
+                .map(|t| {
+                    let t = seconds(t);
+                    load_derived(set, tree, id, t, s);
+                    d.decimal_cell(t)
+                }),
             FieldType::Tags => unreachable!("tags are read above"),
         };
         match cell {

@@ -16,7 +16,9 @@ use csv::ByteRecord;
 
 use super::record::{self, Fields, Shape, Slots, UNREAD};
 use super::split::{Body, Chunk, Records, Splitter};
-use super::{FatalError, Next, Problem, RawFields, RawOrder, RawText, Reader, trim, visible_ends};
+use super::{
+    FatalError, Next, Problem, RawBytes, RawFields, RawOrder, RawText, Reader, trim, visible_ends,
+};
 
 /// What reading a record needs to know about the file: shared by every chunk's reader.
 #[derive(Debug)]
@@ -339,6 +341,14 @@ impl RawFields for Row<'_> {
         match self.texts[field] {
             (a, b) if a == b => RawText::Blank,
             (a, b) => RawText::Text(&self.text[a..b]),
+        }
+    }
+
+    #[inline]
+    fn bytes(&self, field: usize) -> RawBytes<'_> {
+        match self.texts[field] {
+            (a, b) if a == b => RawBytes::Blank,
+            (a, b) => RawBytes::Text(&self.text.as_bytes()[a..b]),
         }
     }
 }

@@ -72,6 +72,18 @@ pub enum RawText<'a> {
     List(Items<'a>),
 }
 
+/// A raw value of one field as bytes, for deciding straight from them: always valid
+/// UTF-8 (a record that is not is typed instead), and sliced without the character-
+/// boundary checks that making a `&str` of each value costs.
+#[derive(Debug, Clone, Copy)]
+pub enum RawBytes<'a> {
+    Blank,
+    /// Trimmed, never empty.
+    Text(&'a [u8]),
+    /// A JSON array (its items are read through [`RawFields::raw`]).
+    List,
+}
+
 /// The items of a list value, in order.
 #[derive(Clone)]
 pub struct Items<'a> {
@@ -98,6 +110,17 @@ impl<'a> Iterator for Items<'a> {
 /// A record's declared fields as raw text, by field id.
 pub trait RawFields {
     fn raw(&self, field: usize) -> RawText<'_>;
+
+    /// A field's value as bytes: what [`RawFields::raw`] gives, for less where the
+    /// reader keeps the record's text as it was read.
+    #[inline]
+    fn bytes(&self, field: usize) -> RawBytes<'_> {
+        match self.raw(field) {
+            RawText::Blank => RawBytes::Blank,
+            RawText::Text(s) => RawBytes::Text(s.as_bytes()),
+            RawText::List(_) => RawBytes::List,
+        }
+    }
 
     /// A field's text, empty when it is blank or a list: for naming an order (its key),
     /// even when it is invalid.

@@ -172,13 +172,19 @@ pub fn raw_tags(raw: RawText<'_>) -> RawTags<'_> {
 /// then keeps it), which is nearly every non-blank text.
 pub fn has_tags(raw: RawText<'_>) -> bool {
     if let RawText::Text(s) = raw
-        && s.as_bytes()
-            .first()
-            .is_some_and(|b| b.is_ascii_graphic() && !matches!(b, b';' | b','))
+        && opens_a_tag(s.as_bytes())
     {
         return true;
     }
     raw_tags(raw).next().is_some()
+}
+
+/// Whether a text surely holds a tag, told from its first byte: a visible character that
+/// is not a separator (the first tag then keeps it).
+#[inline]
+pub fn opens_a_tag(text: &[u8]) -> bool {
+    text.first()
+        .is_some_and(|b| b.is_ascii_graphic() && !matches!(b, b';' | b','))
 }
 
 /// The iterator of [`raw_tags`]. A text is split on bytes: both separators are ASCII, so
@@ -231,15 +237,16 @@ fn trim_tag(t: &str) -> &str {
 /// `1299`, `1299.00`, `-5.5`, `+3`; JSON numbers in exponent form (`1.5e3`) too.
 /// Never via floating point.
 pub fn parse_decimal(s: &str) -> Option<Decimal> {
-    // A byte test, not `strip_prefix`, which goes through the general pattern search.
-    let plain = if s.as_bytes().first() == Some(&b'+') {
-        &s[1..]
-    } else {
-        s
-    };
+    parse_decimal_bytes(s.as_bytes())
+}
+
+/// [`parse_decimal`] of a value's bytes (UTF-8), as an order's raw text is decided.
+pub fn parse_decimal_bytes(b: &[u8]) -> Option<Decimal> {
+    let plain = b.strip_prefix(b"+").unwrap_or(b);
     if let Some(d) = short_plain(plain) {
         return Some(d);
     }
+    let plain = std::str::from_utf8(plain).ok()?;
     // Digits with at most one `.` between digits, after an optional `-`: one pass.
     let plain_number = |t: &str| {
         let t = t.strip_prefix('-').unwrap_or(t).as_bytes();
@@ -262,8 +269,8 @@ pub fn parse_decimal(s: &str) -> Option<Decimal> {
 /// in one pass: mantissa and scale as `Decimal::from_str` gives them. `None` for anything
 /// else, which [`parse_decimal`] reads the general way: longer numbers, exponents,
 /// bad text, and a negative zero, whose sign `from_str` keeps.
-fn short_plain(s: &str) -> Option<Decimal> {
-    let (negative, digits) = match s.as_bytes() {
+fn short_plain(s: &[u8]) -> Option<Decimal> {
+    let (negative, digits) = match s {
         [b'-', d @ ..] => (true, d),
         d => (false, d),
     };
@@ -290,12 +297,17 @@ fn short_plain(s: &str) -> Option<Decimal> {
 }
 
 pub fn parse_bool(s: &str) -> Option<bool> {
+    parse_bool_bytes(s.as_bytes())
+}
+
+/// [`parse_bool`] of a value's bytes, as an order's raw text is decided.
+pub fn parse_bool_bytes(s: &[u8]) -> Option<bool> {
     match s {
-        "true" => return Some(true),
-        "false" => return Some(false),
+        b"true" => return Some(true),
+        b"false" => return Some(false),
         _ => {}
     }
-    let is = |words: [&str; 4]| words.iter().any(|w| s.eq_ignore_ascii_case(w));
+    let is = |words: [&str; 4]| words.iter().any(|w| s.eq_ignore_ascii_case(w.as_bytes()));
     if is(["true", "yes", "y", "1"]) {
         Some(true)
     } else if is(["false", "no", "n", "0"]) {
