@@ -201,6 +201,15 @@ impl RawFields for RawOrder {
             }),
         }
     }
+
+    #[inline]
+    fn bytes(&self, field: usize) -> RawBytes<'_> {
+        match self.cells.get(field).copied().unwrap_or(Cell::Blank) {
+            Cell::Blank => RawBytes::Blank,
+            Cell::Text(a, b) => RawBytes::Text(&self.text.as_bytes()[a as usize..b as usize]),
+            Cell::List(..) => RawBytes::List,
+        }
+    }
 }
 
 /// Trims white space and byte-order marks. Spreadsheets add a trailing tab (trimmed here)
