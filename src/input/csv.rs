@@ -517,6 +517,23 @@ mod tests {
         }
     }
 
+    /// Values are trimmed as `trim` trims them whether the look at their ends lets them
+    /// through as read (visible ASCII, CJK) or not (spaces, tabs, U+3000, a byte-order
+    /// mark), quoted or not, and a value of white space is blank.
+    #[test]
+    fn values_read_in_place_are_trimmed() {
+        let text = "id,note,amount\n  A1 ,\t杭州\u{3000},\" 12 \"\nA2,\u{feff}x, \nA3,杭州,7\n";
+        let got = read_all(text.as_bytes(), 1 << 20);
+        assert_eq!(
+            got,
+            [
+                r#"2 None [Text("A1"), Text("杭州"), Text("12")]"#,
+                r#"3 None [Text("A2"), Text("x"), Blank]"#,
+                r#"4 None [Text("A3"), Text("杭州"), Text("7")]"#,
+            ]
+        );
+    }
+
     #[test]
     fn sniffs_the_separator_outside_quotes() {
         assert_eq!(sniff(b"a,b,c\n1;2"), b',');
