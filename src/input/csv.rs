@@ -519,17 +519,35 @@ mod tests {
 
     /// Values are trimmed as `trim` trims them whether the look at their ends lets them
     /// through as read (visible ASCII, CJK) or not (spaces, tabs, U+3000, a byte-order
-    /// mark), quoted or not, and a value of white space is blank.
+    /// mark), quoted or not, and a value of white space is blank: both as a row read in
+    /// place gives them to the decider and as it copies them for typing.
     #[test]
     fn values_read_in_place_are_trimmed() {
         let text = "id,note,amount\n  A1 ,\t杭州\u{3000},\" 12 \"\nA2,\u{feff}x, \nA3,杭州,7\n";
-        let got = read_all(text.as_bytes(), 1 << 20);
+        let fields: Vec<(String, bool)> = ["id", "note", "amount"]
+            .iter()
+            .map(|f| (f.to_string(), true))
+            .collect();
+        let input = Box::new(std::io::Cursor::new(text.as_bytes().to_vec()));
+        let mut splitter = Splitter::new(input, "t", Records::Lines);
+        let layout = CsvLayout::read_header(&mut splitter, "t", None, &fields).unwrap();
+        let mut reader = CsvChunkReader::new(Arc::new(layout));
+        reader.load(splitter.next_sized(Vec::new(), 1 << 20).unwrap().unwrap());
+        let (mut raw, mut got) = (RawOrder::default(), Vec::new());
+        while let Next::Row(row) = reader.next_row(&mut raw).unwrap() {
+            let in_place: Vec<_> = (0..3).map(|f| format!("{:?}", row.bytes(f))).collect();
+            row.fill(&mut raw);
+            let copied: Vec<_> = (0..3).map(|f| format!("{:?}", raw.bytes(f))).collect();
+            assert_eq!(in_place, copied);
+            got.push(copied.join(" "));
+        }
+        let b = |s: &str| format!("Text({:?})", s.as_bytes());
         assert_eq!(
             got,
             [
-                r#"2 None [Text("A1"), Text("杭州"), Text("12")]"#,
-                r#"3 None [Text("A2"), Text("x"), Blank]"#,
-                r#"4 None [Text("A3"), Text("杭州"), Text("7")]"#,
+                format!("{} {} {}", b("A1"), b("杭州"), b("12")),
+                format!("{} {} Blank", b("A2"), b("x")),
+                format!("{} {} {}", b("A3"), b("杭州"), b("7")),
             ]
         );
     }
