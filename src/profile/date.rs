@@ -147,9 +147,19 @@ mod tests {
         .expect("the formats check")
     }
 
+    /// The canonical text of `text`, checked to be what a run reads: the rule files'
+    /// reader (`time::parse_instant`, not jiff's) takes it, at the instant jiff reads in
+    /// it when it has an offset.
     fn ok(spec: &DateSpec, text: &str) -> String {
-        spec.canonical(text)
-            .unwrap_or_else(|e| panic!("{text}: {e}"))
+        let canonical = spec
+            .canonical(text)
+            .unwrap_or_else(|e| panic!("{text}: {e}"));
+        let read = crate::time::parse_instant(&canonical, &TimeZone::UTC)
+            .unwrap_or_else(|e| panic!("{text} gives {canonical}, which a run cannot read: {e:?}"));
+        if let Ok(at) = canonical.parse::<Timestamp>() {
+            assert_eq!(read, at, "{text} gives {canonical}");
+        }
+        canonical
     }
 
     /// The formats of a built-in profile, from its YAML, so the tests follow the files.
