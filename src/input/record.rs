@@ -4,8 +4,9 @@
 //! closing quote (`"a""b"`, `"a"b`); only those are assembled, in a side buffer. The
 //! parser hands each field to a [`Sink`]: [`Slots`] keeps only the ranges of the columns
 //! the rules read, straight where the reader wants them (the nightly run's path), and
-//! [`Fields`] keeps every field, assembled, for the rare record that is not read in place. Between
-//! the bytes that matter (`"`, the delimiter, `\n`, `\r`) the parser jumps with `memchr`.
+//! [`Fields`] keeps every field, assembled, for the rare record that is not read in place.
+//! Between the bytes that matter (`"`, the delimiter, `\n`, `\r`) the parser jumps: eight
+//! bytes at a time outside quotes, with `memchr` inside them.
 //! The states are `csv-core`'s, and a test holds the two parsers equal on random text:
 //! blank lines before a record are skipped; a `"` opens a quoted field only at the start
 //! of a field; `""` inside quotes is a quote; after the closing quote the field goes on
@@ -13,35 +14,18 @@
 
 use memchr::memchr;
 
-/// Where the first delimiter, `\n` or `\r` at or after `from` is. Eight bytes at a
-/// time in a `u64`: most fields are a few bytes long, which `memchr3` spends more on
-/// setting up than on searching.
+use super::{below, first_marked, spread};
+
+/// Where the first delimiter, `\n` or `\r` at or after `from` is.
 #[inline]
 fn field_end(buf: &[u8], from: usize, delimiter: u8) -> Option<usize> {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    // A byte of `x` is flagged when it is zero. Flags above a true zero byte can be
-    // wrong (the borrow runs on), but the lowest flag is always right, and so is the
-    // lowest of several such masks.
-    let zero = |x: u64| x.wrapping_sub(LO) & !x & HI;
-    let (d, n, r) = (
-        LO * u64::from(delimiter),
-        LO * u64::from(b'\n'),
-        LO * u64::from(b'\r'),
-    );
-    let mut i = from;
-    while let Some(word) = buf.get(i..i + 8) {
-        let w = u64::from_le_bytes(word.try_into().expect("eight bytes"));
-        let m = zero(w ^ d) | zero(w ^ n) | zero(w ^ r);
-        if m != 0 {
-            return Some(i + (m.trailing_zeros() / 8) as usize);
-        }
-        i += 8;
-    }
-    buf[i..]
-        .iter()
-        .position(|b| *b == delimiter || *b == b'\n' || *b == b'\r')
-        .map(|k| i + k)
+    let (d, n, r) = (spread(delimiter), spread(b'\n'), spread(b'\r'));
+    first_marked(
+        buf,
+        from,
+        |w| below(w ^ d, 1) | below(w ^ n, 1) | below(w ^ r, 1),
+        |b| b == delimiter || b == b'\n' || b == b'\r',
+    )
 }
 
 /// Where a field's bytes are.

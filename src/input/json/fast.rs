@@ -10,7 +10,7 @@
 
 use std::borrow::Cow;
 
-use crate::input::RawOrder;
+use crate::input::{RawOrder, below, first_marked, spread};
 
 /// Reads `text` into `out` (cleared, with its line set); `false` when the general
 /// reader must do it. Every string is a part of the one text, checked as UTF-8 once.
@@ -300,30 +300,16 @@ impl<'t> Scan<'t> {
     }
 }
 
-/// Where the first `"`, `\` or control character at or after `from` is. Eight bytes at a
-/// time in a `u64`, as `record::field_end` does.
+/// Where the first `"`, `\` or control character at or after `from` is.
 #[inline]
 fn special(b: &[u8], from: usize) -> Option<usize> {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    // A flag on each byte that is zero (below 0x20 for `under`); flags above a true one
-    // can be wrong, but the lowest flag of each mask is always right.
-    let zero = |x: u64| x.wrapping_sub(LO) & !x & HI;
-    let under = |x: u64| x.wrapping_sub(LO * 0x20) & !x & HI;
-    let (q, s) = (LO * u64::from(b'"'), LO * u64::from(b'\\'));
-    let mut i = from;
-    while let Some(word) = b.get(i..i + 8) {
-        let w = u64::from_le_bytes(word.try_into().expect("eight bytes"));
-        let m = zero(w ^ q) | zero(w ^ s) | under(w);
-        if m != 0 {
-            return Some(i + (m.trailing_zeros() / 8) as usize);
-        }
-        i += 8;
-    }
-    b.get(i..)?
-        .iter()
-        .position(|c| matches!(c, b'"' | b'\\' | 0..0x20))
-        .map(|k| i + k)
+    let (q, s) = (spread(b'"'), spread(b'\\'));
+    first_marked(
+        b,
+        from,
+        |w| below(w ^ q, 1) | below(w ^ s, 1) | below(w, 0x20),
+        |c| matches!(c, b'"' | b'\\' | 0..0x20),
+    )
 }
 
 /// Decodes the escape whose backslash is just before `at` onto `own`; where it ends.
