@@ -260,11 +260,7 @@ fn build(field: FieldId, ty: &FieldType, c: &mut Collected) -> Domain {
         FieldType::OneOf(values) => Domain {
             field,
             kind: Kind::Enum {
-                index: values
-                    .iter()
-                    .zip(1..)
-                    .map(|(v, cell)| (Lit(v.as_str().into()), cell))
-                    .collect(),
+                index: index(values, 1),
             },
             ncells: count(values.len() + 1),
             bit_names: Vec::new(),

@@ -103,7 +103,7 @@ pub struct Slots<'a> {
     /// For each column, the slot its range goes to, or [`UNREAD`].
     wanted: &'a [u32],
     /// By slot, the range of its column's field in the chunk, as read (untrimmed).
-    pub ranges: &'a mut [(usize, usize)],
+    ranges: &'a mut [(usize, usize)],
     pub shape: Shape,
 }
 
