@@ -1,10 +1,11 @@
 //! `routebook run`: decide every order of an export, one record per order, in input order.
 //!
-//! The export is cut into chunks of whole records (a few thousand orders each). With one
-//! thread, each chunk is read, typed, decided and encoded in turn. With more, a reader
-//! thread cuts chunks, worker threads turn each into the bytes of its records, and the
-//! main thread writes those in chunk order; a fixed set of buffers goes round, so memory
-//! stays flat however long the file. Each thread numbers the outcomes it meets
+//! The export is cut into chunks (a few thousand orders each). With one thread, each
+//! chunk is read, typed, decided and encoded in turn, and a CSV chunk is cut at a line
+//! break, its reader giving back a record cut in two. With more, a reader thread cuts
+//! chunks of whole records, worker threads turn each into the bytes of its records, and
+//! the main thread writes those in chunk order; a fixed set of buffers goes round, so
+//! memory stays flat however long the file. Each thread numbers the outcomes it meets
 //! (`decide::Outcomes`): an outcome is resolved, formatted and counted once per thread,
 //! not once per order.
 
@@ -389,7 +390,13 @@ fn serial(
     let mut reader = chunked.parser.reader();
     let (mut spent, mut out) = (Vec::new(), Vec::new());
     let mut progress = Progress::new(chunked.len);
-    while let Some(chunk) = chunked.splitter.next_chunk(spent)? {
+    // One reader takes every chunk in turn, so it can give back a record that a chunk's
+    // end cut in two, and the splitter need not follow every quote to avoid that.
+    chunked.splitter.cut_at_line_breaks();
+    while let Some(chunk) = chunked
+        .splitter
+        .next_after(spent, input::CHUNK, reader.cut_short())?
+    {
         let read = chunk.read;
         spent = reader.load(chunk);
         out.clear();
@@ -489,6 +496,7 @@ fn parallel(
                             bytes: spent,
                             line,
                             read,
+                            whole: true,
                         };
                         slot.out.clear();
                         let before = work.orders;

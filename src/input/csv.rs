@@ -1,8 +1,9 @@
 //! CSV and TSV exports: header row names the columns; comma, tab or semicolon separated.
 //!
-//! The file is read in chunks of whole records (`split.rs`), and records are parsed out
-//! of a chunk by `record.rs` (held equal to `csv-core` by a test), so a record's raw bytes
-//! are at hand without copying them.
+//! The file is read in chunks (`split.rs`): of whole records for several threads, cut
+//! at a line break for one, whose reader gives back a record cut in two (`cut_short`).
+//! Records are parsed out of a chunk by `record.rs` (held equal to `csv-core` by a
+//! test), so a record's raw bytes are at hand without copying them.
 //! An unclosed quote makes a CSV parser swallow every following row into one field. To
 //! lose no order to that, a record whose quotes do not balance, or whose width is wrong
 //! while it spans several lines, is read again from its raw bytes line by line, each line
@@ -166,6 +167,10 @@ pub struct CsvChunkReader {
     /// By declared field, where the text of the record read in place is in the chunk,
     /// trimmed ([`Row`]); a field the file has no column for stays blank.
     texts: Vec<(usize, usize)>,
+    /// Whether the chunk's last record is surely whole (`Chunk::whole`).
+    whole: bool,
+    /// Where the record that the chunk's end cut in two starts, when one did.
+    cut_short: Option<usize>,
 }
 
 impl CsvChunkReader {
@@ -178,7 +183,16 @@ impl CsvChunkReader {
             mark: Cell::new((0, 0)),
             fields: Fields::default(),
             pending: VecDeque::new(),
+            whole: true,
+            cut_short: None,
         }
+    }
+
+    /// The start of the record that the chunk's end cut in two (inside its quotes),
+    /// which the next chunk is to start with: it was not read. Only a chunk cut at a
+    /// line break, not where a record ends, has one (`Splitter::cut_at_line_breaks`).
+    pub fn cut_short(&self) -> Option<&[u8]> {
+        self.cut_short.map(|at| &self.body.bytes()[at..])
     }
 
     /// Starts on a new chunk; returns the bytes of the one before, to reuse.
@@ -186,6 +200,8 @@ impl CsvChunkReader {
         self.pos = 0;
         self.mark.set((0, chunk.line));
         self.pending.clear();
+        self.whole = chunk.whole;
+        self.cut_short = None;
         std::mem::replace(&mut self.body, Body::new(chunk.bytes)).into_bytes()
     }
 
@@ -198,6 +214,11 @@ impl CsvChunkReader {
         let mut slots = Slots::new(bytes, &self.layout.wanted, &mut self.texts);
         let (start, end) = record::parse_into(bytes, self.pos, self.layout.delimiter, &mut slots)?;
         self.pos = end;
+        if slots.shape.unclosed && !self.whole {
+            // The quotes may close in the next chunk: the record is read there.
+            self.cut_short = Some(start);
+            return None;
+        }
         Some((start, slots.shape))
     }
 
@@ -428,8 +449,20 @@ impl Reader for CsvChunkReader {
 mod tests {
     use super::*;
 
-    /// Every record of `text` as (line, problem, fields), read in chunks of about `size`.
+    /// Every record of `text` as (line, problem, fields), read in chunks of about `size`:
+    /// the same whether the chunks are cut where records end or at line breaks, with a
+    /// record cut in two given back.
     fn read_all(text: &[u8], size: usize) -> Vec<String> {
+        let exact = read_cut(text, size, false);
+        assert_eq!(
+            read_cut(text, size, true),
+            exact,
+            "cut at line breaks, {size}"
+        );
+        exact
+    }
+
+    fn read_cut(text: &[u8], size: usize, at_line_breaks: bool) -> Vec<String> {
         let fields: Vec<(String, bool)> = ["id", "note", "amount"]
             .iter()
             .map(|f| (f.to_string(), true))
@@ -437,9 +470,15 @@ mod tests {
         let input = Box::new(std::io::Cursor::new(text.to_vec()));
         let mut splitter = Splitter::new(input, "t", Records::Lines);
         let layout = CsvLayout::read_header(&mut splitter, "t", None, &fields).unwrap();
+        if at_line_breaks {
+            splitter.cut_at_line_breaks();
+        }
         let mut reader = CsvChunkReader::new(Arc::new(layout));
         let (mut raw, mut got) = (RawOrder::default(), Vec::new());
-        while let Some(chunk) = splitter.next_sized(Vec::new(), size).unwrap() {
+        while let Some(chunk) = splitter
+            .next_after(Vec::new(), size, reader.cut_short())
+            .unwrap()
+        {
             reader.load(chunk);
             while reader.next(&mut raw).unwrap() {
                 let values: Vec<_> = (0..3).map(|f| raw.raw(f)).collect();
@@ -467,6 +506,25 @@ mod tests {
         assert!(whole[2].contains("never closed"), "{whole:#?}");
         for size in [1, 2, 5, 16, 40] {
             assert_eq!(read_all(text.as_bytes(), size), whole, "chunks of {size}");
+        }
+    }
+
+    /// On random text of quotes, line breaks and delimiters, chunks cut at line breaks
+    /// (records cut in two given back) read every record as chunks cut where records
+    /// end do, at every chunk size.
+    #[test]
+    fn cutting_at_line_breaks_reads_what_cutting_at_record_ends_reads() {
+        let texts = crate::input::random_texts(0x9E37_79B9_7F4A_7C15, b"a,\"\n\r", 48, 3_000);
+        for (x, body) in texts {
+            let mut text = b"id,note,amount\n".to_vec();
+            text.extend_from_slice(&body);
+            let size = 1 + (x % 24) as usize;
+            assert_eq!(
+                read_cut(&text, size, true),
+                read_cut(&text, size, false),
+                "chunks of {size}: {:?}",
+                String::from_utf8_lossy(&body)
+            );
         }
     }
 

@@ -415,7 +415,9 @@ pub struct Sequential {
 }
 
 impl Sequential {
-    fn new(splitter: Splitter, reader: ChunkReader) -> Self {
+    fn new(mut splitter: Splitter, reader: ChunkReader) -> Self {
+        // The one reader gives back a record a chunk cut in two.
+        splitter.cut_at_line_breaks();
         Sequential {
             splitter,
             reader,
@@ -431,7 +433,11 @@ impl Reader for Sequential {
             if self.reader.next(out)? {
                 return Ok(true);
             }
-            match self.splitter.next_chunk(std::mem::take(&mut self.spare))? {
+            let spare = std::mem::take(&mut self.spare);
+            match self
+                .splitter
+                .next_after(spare, CHUNK, self.reader.cut_short())?
+            {
                 Some(chunk) => self.spare = self.reader.load(chunk),
                 None => self.done = true,
             }
@@ -481,6 +487,15 @@ impl ChunkReader {
         match self {
             ChunkReader::Csv(r) => r.load(chunk),
             ChunkReader::Lines(r) => r.load(chunk),
+        }
+    }
+
+    /// The start of a record the chunk's end cut in two, for the next chunk to start
+    /// with (`Splitter::next_after`); a line is never cut.
+    pub fn cut_short(&self) -> Option<&[u8]> {
+        match self {
+            ChunkReader::Csv(r) => r.cut_short(),
+            ChunkReader::Lines(_) => None,
         }
     }
 }

@@ -46,6 +46,8 @@ pub trait Sink {
     /// The field whose pieces were given is complete; `stray` when it had text after
     /// its closing quote (`"a"b`), which no CSV writer writes.
     fn assembled(&mut self, stray: bool);
+    /// The input ended inside the last field's quotes.
+    fn unclosed(&mut self) {}
 }
 
 /// Every field of the record last parsed, assembled where it has to be: for the records
@@ -119,6 +121,8 @@ pub struct Shape {
     /// Whether some wanted field may need trimming: it does not start and end with a
     /// character trimming keeps.
     pub ragged: bool,
+    /// Whether the input ended inside the quotes of its last field.
+    pub unclosed: bool,
 }
 
 impl<'a> Slots<'a> {
@@ -156,6 +160,10 @@ impl Sink for Slots<'_> {
         self.shape.assembled = true;
         self.shape.stray |= stray;
         self.shape.columns += 1;
+    }
+
+    fn unclosed(&mut self) {
+        self.shape.unclosed = true;
     }
 }
 
@@ -236,6 +244,7 @@ fn record_at(buf: &[u8], at: usize, delimiter: u8, sink: &mut impl Sink) -> usiz
         }
         if after >= buf.len() {
             // The input ended inside the quotes.
+            sink.unclosed();
             return buf.len();
         }
         match buf.get(j) {
@@ -343,8 +352,9 @@ mod tests {
         }
     }
 
-    /// Whether a record has text after a closing quote, by csv-core's states.
-    fn stray_text(record: &[u8]) -> bool {
+    /// Whether a record has text after a closing quote, and whether it ends inside
+    /// quotes, by csv-core's states.
+    fn stray_text(record: &[u8]) -> (bool, bool) {
         #[derive(PartialEq)]
         enum At {
             Start,
@@ -352,18 +362,21 @@ mod tests {
             Quoted,
             Closed,
         }
-        let mut at = At::Start;
+        let (mut at, mut stray) = (At::Start, false);
         for b in record {
             at = match (at, b) {
                 (At::Quoted, b'"') => At::Closed,
                 (At::Quoted, _) => At::Quoted,
                 (At::Start | At::Closed, b'"') => At::Quoted,
                 (_, b',' | b'\n' | b'\r') => At::Start,
-                (At::Closed, _) => return true,
+                (At::Closed, _) => {
+                    stray = true;
+                    At::Unquoted
+                }
                 _ => At::Unquoted,
             };
         }
-        false
+        (stray, at == At::Quoted)
     }
 
     /// The slots get what the full parse gets, for the columns wanted, with the same
@@ -383,13 +396,16 @@ mod tests {
                     assembled,
                     stray,
                     ragged,
+                    unclosed,
                 } = slots.shape;
                 let show = String::from_utf8_lossy(&text);
                 assert_eq!(got, Some(whole), "{show:?}");
                 assert_eq!(columns, fields.len(), "{show:?}");
                 let own = fields.spans.iter().any(|s| matches!(s, Span::Own(..)));
                 assert_eq!(assembled, own, "{show:?}");
-                assert_eq!(stray, stray_text(&text[whole.0..whole.1]), "{show:?}");
+                let (stray_after, open_at_end) = stray_text(&text[whole.0..whole.1]);
+                assert_eq!(stray, stray_after, "{show:?}");
+                assert_eq!(unclosed, open_at_end, "{show:?}");
                 if !own {
                     let mut uneven = false;
                     for (c, k) in wanted.iter().enumerate().take(columns) {

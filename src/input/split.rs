@@ -4,7 +4,9 @@
 //! see `cli/run.rs`), and a record's raw bytes are in the chunk when the CSV reader needs
 //! them to recover from an unclosed quote. Finding where CSV records end follows the
 //! state machine of the `csv-core` parser exactly, but jumps from one byte that matters
-//! to the next with `memchr`, so it costs a fraction of parsing.
+//! to the next with `memchr`, so it costs a fraction of parsing. A single reader that
+//! takes every chunk in turn needs none of that: CSV is then cut at a line break, and
+//! the reader gives back a record cut in two (`Splitter::cut_at_line_breaks`).
 
 use std::io::Read;
 
@@ -32,6 +34,9 @@ pub struct Chunk {
     pub line: u64,
     /// How many bytes of the file have been read up to the end of this chunk.
     pub read: u64,
+    /// Whether the chunk's last record is surely whole: the chunk was cut where a record
+    /// ends, or the input ends with it. Cut at a line break, it may be cut in two.
+    pub whole: bool,
 }
 
 /// A chunk's bytes: as text when all of it is valid UTF-8, checked once for the chunk
@@ -81,6 +86,9 @@ pub struct Splitter {
     line: u64,
     read: u64,
     eof: bool,
+    /// CSV is cut at a line break, not where a record ends (see
+    /// [`Splitter::cut_at_line_breaks`]).
+    at_line_breaks: bool,
 }
 
 impl Splitter {
@@ -93,7 +101,18 @@ impl Splitter {
             line: 1,
             read: 0,
             eof: false,
+            at_line_breaks: false,
         }
+    }
+
+    /// Cuts CSV at the first line break past the chunk's size instead of at the first
+    /// record end, which takes following every quote from the chunk's start. A line
+    /// break inside quotes cuts a record in two; the reader that parses the chunks in
+    /// turn finds it open at the end (`CsvChunkReader::cut_short`) and gives it back
+    /// ([`Splitter::next_after`]). Only for one reader taking every chunk in order:
+    /// chunks parsed apart on several threads must end where records end.
+    pub fn cut_at_line_breaks(&mut self) {
+        self.at_line_breaks = true;
     }
 
     /// Reads until `buf` holds at least `want` bytes or the input ends.
@@ -137,6 +156,30 @@ impl Splitter {
         self.next_sized(buf, CHUNK)
     }
 
+    /// Whether a line break may cut a record in two: CSV cut at line breaks.
+    fn cuts_records_in_two(&self) -> bool {
+        self.at_line_breaks && matches!(self.records, Records::Csv(_))
+    }
+
+    /// The next chunk of about `size` bytes, after giving back `cut_short`, the start of
+    /// a record the last chunk cut in two: the chunk then starts with it, and is twice as
+    /// long, so that the record can end in it (or the input end).
+    pub fn next_after(
+        &mut self,
+        buf: Vec<u8>,
+        size: usize,
+        cut_short: Option<&[u8]>,
+    ) -> Result<Option<Chunk>, FatalError> {
+        let size = match cut_short {
+            Some(tail) => {
+                self.give_back(tail);
+                size.max(2 * tail.len())
+            }
+            None => size,
+        };
+        self.next_sized(buf, size)
+    }
+
     /// Like [`Splitter::next_chunk`], with a chunk that ends at the first record end
     /// at or past `size` bytes.
     pub fn next_sized(
@@ -149,7 +192,12 @@ impl Splitter {
         let mut want = size + size / 8 + 4096;
         let cut = loop {
             self.fill(&mut buf, want)?;
-            if let Some(cut) = boundary(&buf, size, self.records) {
+            let cut = if self.cuts_records_in_two() {
+                line_break_cut(&buf, size)
+            } else {
+                boundary(&buf, size, self.records)
+            };
+            if let Some(cut) = cut {
                 break cut;
             }
             if self.eof {
@@ -169,6 +217,7 @@ impl Splitter {
             bytes: buf,
             line,
             read: self.read - self.carry.len() as u64,
+            whole: !self.cuts_records_in_two() || (self.eof && self.carry.is_empty()),
         }))
     }
 }
@@ -183,6 +232,13 @@ pub fn boundary(buf: &[u8], size: usize, records: Records) -> Option<usize> {
         }
         Records::Csv(delimiter) => csv_cut(buf, size, delimiter),
     }
+}
+
+/// Just after the first `\n` or `\r` at or past `size` bytes (the first record end
+/// there, unless it is inside quotes).
+fn line_break_cut(buf: &[u8], size: usize) -> Option<usize> {
+    let from = size.saturating_sub(1).min(buf.len());
+    memchr2(b'\n', b'\r', &buf[from..]).map(|i| from + i + 1)
 }
 
 /// Where to cut CSV in `buf` at about `size` bytes: just after the terminator of a
