@@ -18,7 +18,7 @@ use rustc_hash::FxHashMap as HashMap;
 use regex::bytes::{Regex, RegexSet};
 use rust_decimal::Decimal;
 
-use super::find::{Presence, Scaled, Scanner};
+use super::find::{Lengths, Presence, Scaled, Scanner};
 use crate::check::{FieldId, FieldType, Interval, Op, RuleSet};
 use crate::decide::Value;
 
@@ -104,6 +104,9 @@ pub enum Kind {
     /// Cells: empty, non-empty. Bits: `has` literals, then tag `contains` literals.
     Tags {
         has: HashMap<Lit, u32>,
+        /// The lengths of the `has` literals: a tag of another length is none of them,
+        /// which is told without hashing it.
+        lengths: Lengths,
         contains: Option<Scanner>,
         /// Whether any of those literals occurs in the tags' text: a tag that is one,
         /// or holds one, is part of it, so most orders' tags need not be read one by one.
@@ -308,6 +311,7 @@ fn build(field: FieldId, ty: &FieldType, c: &mut Collected) -> Domain {
                 ncells: 2,
                 kind: Kind::Tags {
                     has: index(&c.literals, 0),
+                    lengths: Lengths::of(&c.literals),
                     contains: Scanner::new(&c.contains, count(c.literals.len())),
                     any: Presence::new(&[&c.literals[..], &c.contains[..]].concat()),
                 },
@@ -435,11 +439,19 @@ impl Domain {
 
     /// Sets the bits of a set of tags.
     pub fn tag_bits<'t>(&self, tags: impl Iterator<Item = &'t [u8]>, bits: &mut [u64]) {
-        let Kind::Tags { has, contains, .. } = &self.kind else {
+        let Kind::Tags {
+            has,
+            lengths,
+            contains,
+            ..
+        } = &self.kind
+        else {
             unreachable!("tags belong to tag domains")
         };
         for t in tags {
-            if let Some(b) = has.get(t) {
+            if lengths.may_be(t.len())
+                && let Some(b) = has.get(t)
+            {
                 set_bit(bits, *b);
             }
             if let Some(scanner) = contains {

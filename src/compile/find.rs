@@ -78,6 +78,27 @@ impl Presence {
     }
 }
 
+/// The byte lengths some literals have, as one bit each (lengths from 63 on share the
+/// last): a text of any other length equals none of them.
+#[derive(Debug, Clone, Copy)]
+pub struct Lengths(u64);
+
+impl Lengths {
+    pub(super) fn of(literals: &[String]) -> Lengths {
+        Lengths(literals.iter().fold(0, |m, l| m | Lengths::bit(l.len())))
+    }
+
+    fn bit(len: usize) -> u64 {
+        1 << len.min(63)
+    }
+
+    /// `false` when no literal is `len` bytes long.
+    #[inline]
+    pub(super) fn may_be(self, len: usize) -> bool {
+        self.0 & Lengths::bit(len) != 0
+    }
+}
+
 /// Every `contains` literal of a field, found in one pass.
 #[derive(Debug)]
 pub struct Scanner {
@@ -114,6 +135,23 @@ impl Scanner {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A length filter lets through every literal's length, long ones too, and no
+    /// length that none has.
+    #[test]
+    fn lengths_pass_the_literals_lengths_only() {
+        let literals: Vec<String> = ["", "ab", "liquid", &"x".repeat(63), &"y".repeat(90)]
+            .map(String::from)
+            .to_vec();
+        let lengths = Lengths::of(&literals);
+        for l in &literals {
+            assert!(lengths.may_be(l.len()), "{}", l.len());
+        }
+        assert!(lengths.may_be(200), "lengths from 63 on share a bit");
+        for len in [1, 3, 5, 7, 62] {
+            assert!(!lengths.may_be(len), "{len}");
+        }
+    }
 
     /// Placing a decimal among the points as an integer says what comparing decimals
     /// says, for values of every scale the fast way takes, small, large and negative.

@@ -18,7 +18,7 @@ use crate::check::{FieldType, RuleSet};
 use crate::compile::Tree;
 use crate::compile::domain::{Domain, MISSING};
 use crate::input::typing::{
-    has_tags, opens_a_tag, parse_bool_bytes, parse_decimal_bytes, raw_tags,
+    has_tags, opens_a_tag, parse_bool_bytes, parse_decimal_bytes, raw_tags, text_tags,
 };
 use crate::input::{RawBytes, RawFields};
 use crate::time::{parse_instant, seconds};
@@ -31,6 +31,7 @@ impl<R: RawFields + ?Sized> Bits for Raw<'_, R> {
         let field = domain.field;
         match (domain.is_tags(), self.0.bytes(field)) {
             (true, RawBytes::Text(s)) if !domain.tags_may_hit(s) => {}
+            (true, RawBytes::Text(s)) => domain.tag_bits(text_tags(s), words),
             (true, _) => domain.tag_bits(raw_tags(self.0.raw(field)).map(str::as_bytes), words),
             (false, RawBytes::Text(s)) => domain.text_bits(s, words),
             (false, RawBytes::Blank) => {}
