@@ -261,17 +261,17 @@ impl CsvChunkReader {
 /// Where `text[a..b]` is once trimmed as [`trim`] trims it. The usual field, a visible
 /// ASCII character at each end, is its range as it is, found from two bytes.
 #[inline]
-fn trimmed(text: &str, a: usize, b: usize) -> (usize, usize) {
-    if visible_ends(&text.as_bytes()[a..b]) {
+fn trimmed(text: &[u8], a: usize, b: usize) -> (usize, usize) {
+    if visible_ends(&text[a..b]) {
         return (a, b);
     }
-    match text.get(a..b) {
-        Some(t) => {
-            let t = trim(t);
-            let at = t.as_ptr() as usize - text.as_ptr() as usize;
-            (at, at + t.len())
+    match std::str::from_utf8(&text[a..b]) {
+        Ok(t) => {
+            let kept = trim(t);
+            let at = a + (kept.as_ptr() as usize - t.as_ptr() as usize);
+            (at, at + kept.len())
         }
-        None => (0, 0),
+        Err(_) => (0, 0),
     }
 }
 
@@ -332,12 +332,20 @@ fn set_bytes(layout: &CsvLayout, out: &mut RawOrder, field: usize, bytes: &[u8])
     }
 }
 
+/// A field of a row read in place as text: its chunk is UTF-8 and the field's range is
+/// on character boundaries ([`Row::text`]), so this checks only its few bytes again
+/// (the key, once per order).
+fn text_of(field: &[u8]) -> &str {
+    std::str::from_utf8(field).expect("a field of a UTF-8 chunk is cut on character boundaries")
+}
+
 /// A CSV record read in place: its fields are ranges of its chunk, which is valid UTF-8.
 pub struct Row<'a> {
     /// Where the reader last counted lines to (see [`line_at`]).
     mark: &'a Cell<(usize, u64)>,
-    /// The chunk's text.
-    text: &'a str,
+    /// The chunk's bytes, all UTF-8; a field's start and end are beside a delimiter,
+    /// quote or line break, or where trimming left them, so its range is text too.
+    text: &'a [u8],
     /// Where the record starts in the chunk.
     start: usize,
     layout: &'a CsvLayout,
@@ -349,9 +357,9 @@ impl Row<'_> {
     /// Copies the record's declared fields into `out`, for the reading that types it.
     pub fn fill(&self, out: &mut RawOrder) {
         out.clear(self.layout.columns.len());
-        out.line = line_at(self.text.as_bytes(), self.mark, self.start);
+        out.line = line_at(self.text, self.mark, self.start);
         for (i, (a, b)) in self.texts.iter().enumerate() {
-            out.set_text(i, &self.text[*a..*b]);
+            out.set_text(i, text_of(&self.text[*a..*b]));
         }
     }
 }
@@ -361,7 +369,7 @@ impl RawFields for Row<'_> {
     fn raw(&self, field: usize) -> RawText<'_> {
         match self.texts[field] {
             (a, b) if a == b => RawText::Blank,
-            (a, b) => RawText::Text(&self.text[a..b]),
+            (a, b) => RawText::Text(text_of(&self.text[a..b])),
         }
     }
 
@@ -369,7 +377,7 @@ impl RawFields for Row<'_> {
     fn bytes(&self, field: usize) -> RawBytes<'_> {
         match self.texts[field] {
             (a, b) if a == b => RawBytes::Blank,
-            (a, b) => RawBytes::Text(&self.text.as_bytes()[a..b]),
+            (a, b) => RawBytes::Text(&self.text[a..b]),
         }
     }
 }
@@ -421,7 +429,7 @@ impl Reader for CsvChunkReader {
         // the wrong width, with a field to assemble, or in a chunk that is not all UTF-8
         // is parsed again field by field and copied.
         let text = match &self.body {
-            Body::Text(chunk) if shape.columns == width && !shape.assembled => chunk.as_str(),
+            body if body.utf8 && shape.columns == width && !shape.assembled => body.bytes(),
             body => {
                 let (bytes, f) = (body.bytes(), &mut self.fields);
                 record::parse(bytes, raw_start, delimiter, f);

@@ -39,40 +39,30 @@ pub struct Chunk {
     pub whole: bool,
 }
 
-/// A chunk's bytes: as text when all of it is valid UTF-8, checked once for the chunk
+/// A chunk's bytes, and whether all of them are UTF-8: checked once for the chunk, with
+/// SIMD (`simdutf8`, several times as fast as `std::str::from_utf8` on Chinese text),
 /// rather than once per record.
-pub enum Body {
-    Text(String),
-    Bytes(Vec<u8>),
-}
-
-impl Default for Body {
-    fn default() -> Self {
-        Body::Bytes(Vec::new())
-    }
+#[derive(Default)]
+pub struct Body {
+    bytes: Vec<u8>,
+    pub utf8: bool,
 }
 
 impl Body {
     pub fn new(bytes: Vec<u8>) -> Body {
-        match String::from_utf8(bytes) {
-            Ok(text) => Body::Text(text),
-            Err(e) => Body::Bytes(e.into_bytes()),
+        Body {
+            utf8: simdutf8::basic::from_utf8(&bytes).is_ok(),
+            bytes,
         }
     }
 
     pub fn bytes(&self) -> &[u8] {
-        match self {
-            Body::Text(text) => text.as_bytes(),
-            Body::Bytes(bytes) => bytes,
-        }
+        &self.bytes
     }
 
     /// The bytes, to be reused for another chunk.
     pub fn into_bytes(self) -> Vec<u8> {
-        match self {
-            Body::Text(text) => text.into_bytes(),
-            Body::Bytes(bytes) => bytes,
-        }
+        self.bytes
     }
 }
 
