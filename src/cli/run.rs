@@ -25,7 +25,9 @@ use crate::check::RuleSet;
 use crate::compile::{Tree, compile};
 use crate::decide::reference::{self, RuleTrace};
 use crate::decide::{Outcome, Outcomes, Scratch, decide_id, decide_raw_id};
-use crate::input::{self, Chunk, FatalError, Next, RawFields, RawOrder, Reader, typing::Typer};
+use crate::input::{
+    self, Chunk, FatalError, Next, RawBytes, RawFields, RawOrder, Reader, typing::Typer,
+};
 use crate::output::{self, Encoder, Layout, Record, Summary};
 use crate::profile::is_tags;
 
@@ -214,7 +216,11 @@ impl Tally {
         let Some(id) = decide_raw_id(ctx.set, ctx.tree, src, s, &mut self.outcomes) else {
             return false;
         };
-        self.decided(id, src.text(ctx.set.key), None, encoder, out);
+        let key = match src.bytes(ctx.set.key) {
+            RawBytes::Text(key) => key,
+            RawBytes::Blank | RawBytes::List => b"",
+        };
+        self.decided(id, key, None, encoder, out);
         true
     }
 
@@ -222,7 +228,7 @@ impl Tally {
     fn decided(
         &mut self,
         id: u32,
-        key: &str,
+        key: &[u8],
         explain: Option<&[RuleTrace]>,
         encoder: &mut dyn Encoder,
         out: &mut Vec<u8>,
@@ -318,7 +324,7 @@ impl<'s> Work<'s> {
         if let Some(row) = row {
             row.fill(&mut self.raw);
         }
-        let key = self.raw.text(set.key);
+        let key = self.raw.text(set.key).as_bytes();
         match self.typer.typed(set, &self.raw) {
             Ok(order) => {
                 let t = &mut self.tally;

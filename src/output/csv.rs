@@ -135,14 +135,14 @@ impl Encoder for CsvEncoder<'_> {
             // The record of an empty key: the key writes nothing and the rest starts at `,`.
             let mut bytes = Vec::new();
             let blank = Record {
-                key: "",
+                key: b"",
                 result: Ok(o),
                 explain: None,
             };
             self.formatted(&blank, &mut bytes);
             self.after_key[id] = Some(bytes.into());
         }
-        let key = rec.key.as_bytes();
+        let key = rec.key;
         if self.quoting.should_quote(key) {
             out.push(b'"');
             for part in key.split_inclusive(|b| *b == b'"') {

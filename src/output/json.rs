@@ -50,7 +50,10 @@ impl<'s> JsonEncoder<'s> {
     fn object(&self, rec: &Record<'_>) -> Map<String, Value> {
         let set = self.layout.set;
         let mut m = Map::new();
-        m.insert(set.fields[set.key].name.clone(), json!(rec.key));
+        m.insert(
+            set.fields[set.key].name.clone(),
+            json!(String::from_utf8_lossy(rec.key)),
+        );
         for (i, d) in set.decisions.iter().enumerate() {
             let (value, rules) = match rec.result {
                 Ok(o) => {
@@ -116,7 +119,7 @@ impl Encoder for JsonEncoder<'_> {
         if self.around_key[id].is_none() {
             let mut bytes = Vec::new();
             let placeholder = Record {
-                key: PLACEHOLDER,
+                key: PLACEHOLDER.as_bytes(),
                 result: Ok(o),
                 explain: None,
             };
@@ -132,7 +135,8 @@ impl Encoder for JsonEncoder<'_> {
         }
         let (before, after) = self.around_key[id].as_ref().expect("formatted above");
         out.extend_from_slice(before);
-        serde_json::to_writer(&mut *out, rec.key).expect("formatting into memory cannot fail");
+        serde_json::to_writer(&mut *out, &String::from_utf8_lossy(rec.key))
+            .expect("formatting into memory cannot fail");
         out.extend_from_slice(after);
     }
 }

@@ -24,7 +24,9 @@ pub enum Format {
 
 /// One order's record: its key and either its outcome or why its input was bad.
 pub struct Record<'a> {
-    pub key: &'a str,
+    /// The key's text, as bytes (UTF-8): a CSV row read in place has them, and turning
+    /// them back into a `&str` checks them again, once per order.
+    pub key: &'a [u8],
     pub result: Result<&'a Outcome, &'a InputError>,
     /// With `--explain`: every rule's evaluated tests.
     pub explain: Option<&'a [RuleTrace]>,
