@@ -411,7 +411,8 @@ impl Reader for CsvChunkReader {
         // no CSV writer writes), or when a line inside it is a whole row of its own (no
         // quote, one delimiter fewer than the columns), which a note with line breaks
         // never is.
-        if memchr::memchr(b'\n', raw.trim_ascii_end()).is_some()
+        if shape.lines
+            && memchr::memchr(b'\n', raw.trim_ascii_end()).is_some()
             && (memchr::memchr_iter(b'"', raw).count() % 2 == 1
                 || shape.columns != width
                 || shape.stray
