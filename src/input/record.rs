@@ -17,27 +17,47 @@
 use super::{below, first_marked, spread};
 
 /// Where the first delimiter, `\n` or `\r` at or after `from` is.
+///
+/// Both line breaks are control characters, so a word is flagged for its delimiters and
+/// its bytes below `\x0E` (two tests, not three), and a control character that is
+/// neither (a tab in a comma file, rare) is passed over.
 #[inline]
 fn field_end(buf: &[u8], from: usize, delimiter: u8) -> Option<usize> {
-    let (d, n, r) = (spread(delimiter), spread(b'\n'), spread(b'\r'));
-    first_marked(
-        buf,
-        from,
-        |w| below(w ^ d, 1) | below(w ^ n, 1) | below(w ^ r, 1),
-        |b| b == delimiter || b == b'\n' || b == b'\r',
-    )
+    let d = spread(delimiter);
+    let mut at = from;
+    loop {
+        let j = first_marked(
+            buf,
+            at,
+            |w| below(w ^ d, 1) | below(w, 0x0E),
+            |b| b == delimiter || b < 0x0E,
+        )?;
+        if matches!(buf[j], b'\n' | b'\r') || buf[j] == delimiter {
+            return Some(j);
+        }
+        at = j + 1;
+    }
 }
 
-/// Where the first `"` or `\n` at or after `from` is.
+/// Where the first `"` or `\n` at or after `from` is; as [`field_end`], a word is
+/// flagged for its quotes and its bytes below `\x0B`, and other control characters are
+/// passed over.
 #[inline]
 fn quote_or_line(buf: &[u8], from: usize) -> Option<usize> {
-    let (q, n) = (spread(b'"'), spread(b'\n'));
-    first_marked(
-        buf,
-        from,
-        |w| below(w ^ q, 1) | below(w ^ n, 1),
-        |b| b == b'"' || b == b'\n',
-    )
+    let q = spread(b'"');
+    let mut at = from;
+    loop {
+        let j = first_marked(
+            buf,
+            at,
+            |w| below(w ^ q, 1) | below(w, 0x0B),
+            |b| b == b'"' || b < 0x0B,
+        )?;
+        if matches!(buf[j], b'"' | b'\n') {
+            return Some(j);
+        }
+        at = j + 1;
+    }
 }
 
 /// Where a field's bytes are.
