@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use rust_decimal::Decimal;
 
 use super::tree::{Bits, Scratch, walked, walked_id};
-use super::{Outcome, Outcomes, derived};
+use super::{Outcome, Outcomes, derived as derived_value};
 use crate::check::{FieldType, RuleSet};
 use crate::compile::Tree;
 use crate::compile::domain::{Domain, MISSING};
@@ -46,25 +46,29 @@ fn load(set: &RuleSet, tree: &Tree, raw: &(impl RawFields + ?Sized), s: &mut Scr
         return false;
     }
     s.next_order();
+    let (cells, derived) = s.cells.split_at_mut(set.declared);
     // A derived field is missing unless its datetime is present (set below).
-    s.cells[set.declared..].fill(MISSING);
-    // Zipped with the domains, not indexed: no bounds check per field.
-    for (id, (field, d)) in set.inputs().iter().zip(&tree.domains).enumerate() {
+    if !derived.is_empty() {
+        derived.fill(MISSING);
+    }
+    // Zipped with the domains and cells, not indexed: no bounds check per field.
+    let fields = set.inputs().iter().zip(&tree.domains).zip(cells);
+    for (id, ((field, d), cell)) in fields.enumerate() {
         let text = match (raw.bytes(id), &field.ty) {
             (bytes, FieldType::Tags) => {
                 let any =
                     matches!(bytes, RawBytes::Text(t) if opens_a_tag(t)) || has_tags(raw.raw(id));
-                s.cells[id] = u32::from(any);
+                *cell = u32::from(any);
                 continue;
             }
             (RawBytes::Text(text), _) => text,
             (RawBytes::Blank, _) if field.optional => {
-                s.cells[id] = MISSING;
+                *cell = MISSING;
                 continue;
             }
             (RawBytes::Blank | RawBytes::List, _) => return false,
         };
-        let cell = match &field.ty {
+        let found = match &field.ty {
             FieldType::Text => Some(d.text_cell(text)),
             FieldType::OneOf(_) => d.enum_cell(text),
             FieldType::Decimal => parse_decimal_bytes(text).map(|x| d.decimal_cell(x)),
@@ -74,24 +78,26 @@ fn load(set: &RuleSet, tree: &Tree, raw: &(impl RawFields + ?Sized), s: &mut Scr
                 .and_then(|text| parse_instant(text, &set.clock.zone).ok())
                 .map(|t| {
                     let t = seconds(t);
-                    load_derived(set, tree, id, t, s);
+                    load_derived(set, tree, id, t, derived);
                     d.decimal_cell(t)
                 }),
             FieldType::Tags => unreachable!("tags are read above"),
         };
-        match cell {
-            Some(c) => s.cells[id] = c,
+        match found {
+            Some(c) => *cell = c,
             None => return false,
         }
     }
     true
 }
 
-/// The cells of the fields derived from datetime field `of`, which holds instant `t`.
-fn load_derived(set: &RuleSet, tree: &Tree, of: usize, t: Decimal, s: &mut Scratch) {
-    for (k, f) in set.fields.iter().enumerate().skip(set.declared) {
-        if let Some(d) = f.derived.filter(|d| d.of == of) {
-            s.cells[k] = tree.domains[k].cell(&derived(&set.clock, d.part, t));
+/// The cells of the fields derived from datetime field `of`, which holds instant `t`:
+/// `derived` holds the cells from the first derived field on.
+fn load_derived(set: &RuleSet, tree: &Tree, of: usize, t: Decimal, derived: &mut [u32]) {
+    let fields = set.fields.iter().zip(&tree.domains).skip(set.declared);
+    for ((f, d), cell) in fields.zip(derived) {
+        if let Some(p) = f.derived.filter(|p| p.of == of) {
+            *cell = d.cell(&derived_value(&set.clock, p.part, t));
         }
     }
 }
