@@ -36,14 +36,21 @@ struct Key {
 
 impl Keys {
     /// When the line's bytes at `rest` (after an opening quote) are the `n`-th key of
-    /// the order before, written plainly, and its closing quote: how many bytes that is,
-    /// and the key's declared field.
+    /// the order before, or one a few places around it (an export leaves out a blank
+    /// value's key, which moves the keys after it), written plainly, and its closing
+    /// quote: how many bytes that is, and the key's declared field.
     #[inline]
     fn known(&self, n: usize, rest: &[u8]) -> Option<(usize, Option<usize>)> {
-        let key = self.0.get(n).filter(|k| k.plain)?;
-        let k = key.text.as_bytes();
-        (rest.get(k.len()) == Some(&b'"') && same(&rest[..k.len()], k))
-            .then_some((k.len() + 1, key.field))
+        let at = |key: &Key| {
+            let k = key.text.as_bytes();
+            (key.plain && rest.get(k.len()) == Some(&b'"') && same(&rest[..k.len()], k))
+                .then_some((k.len() + 1, key.field))
+        };
+        if let Some(found) = self.0.get(n).and_then(at) {
+            return Some(found);
+        }
+        let near = self.0.get(n.saturating_sub(2)..(n + 4).min(self.0.len()))?;
+        near.iter().find_map(at)
     }
 
     /// The declared field named `key`, the `n`-th key of its order.
