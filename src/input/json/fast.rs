@@ -83,15 +83,20 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
+    let n = a.len();
+    if n < 8 {
+        return a.iter().zip(b).all(|(x, y)| x == y);
+    }
     let word = |s: &[u8], i: usize| u64::from_le_bytes(s[i..i + 8].try_into().expect("eight"));
     let mut i = 0;
-    while i + 8 <= a.len() {
+    while i + 8 < n {
         if word(a, i) != word(b, i) {
             return false;
         }
         i += 8;
     }
-    a[i..].iter().zip(&b[i..]).all(|(x, y)| x == y)
+    // The last eight bytes, over some already compared: no loop over the tail.
+    word(a, n - 8) == word(b, n - 8)
 }
 
 /// How deep an undeclared value may nest before the general reader takes the order.
@@ -428,6 +433,22 @@ mod tests {
         }
         let values: Vec<_> = (0..fields.len()).map(|f| out.raw(f)).collect();
         (fast, format!("{values:?} {:?}", out.problem))
+    }
+
+    /// Short strings compare as `==` does, at every length around a word's and with the
+    /// difference in any place.
+    #[test]
+    fn same_is_equality() {
+        for n in 0..40 {
+            let a: Vec<u8> = (0..n).map(|i| b'a' + (i % 26) as u8).collect();
+            assert!(same(&a, &a.clone()), "{n}");
+            for at in 0..n {
+                let mut b = a.clone();
+                b[at] ^= 1;
+                assert!(!same(&a, &b), "{n}, differing at {at}");
+            }
+            assert!(!same(&a, &a[..n.saturating_sub(1)]) || n == 0, "{n}");
+        }
     }
 
     /// A key learnt from one order is matched on the next order's bytes only when it is
