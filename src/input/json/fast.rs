@@ -113,9 +113,10 @@ impl<'t> Scan<'t> {
     #[inline]
     fn peek(&mut self) -> Option<u8> {
         let b = self.text.as_bytes();
-        while let Some(c) = b.get(self.at) {
-            if !matches!(c, b' ' | b'\t' | b'\n' | b'\r') {
-                return Some(*c);
+        while let Some(&c) = b.get(self.at) {
+            // Every JSON token starts above the space; white space is at or below it.
+            if c > b' ' || !matches!(c, b' ' | b'\t' | b'\n' | b'\r') {
+                return Some(c);
             }
             self.at += 1;
         }
