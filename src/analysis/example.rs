@@ -271,7 +271,7 @@ fn candidates(d: &Domain, cell: u32, bits: &[(u32, bool)]) -> Vec<Owned> {
         Kind::Enum { .. } => vec![Owned::Enum(cell - 1)],
         Kind::Bool => vec![Owned::Bool(cell == 2)],
         Kind::Text { literals, .. } => {
-            if let Some((lit, _)) = literals.iter().find(|(_, c)| **c == cell) {
+            if let Some(lit) = literals.literal(cell) {
                 return vec![Owned::Text(lit.to_string())];
             }
             let longest =
@@ -311,7 +311,7 @@ fn candidates(d: &Domain, cell: u32, bits: &[(u32, bool)]) -> Vec<Owned> {
                     text.push_str("other");
                 }
                 // "Other" text must not be one of the literals the rules compare with.
-                while literals.contains_key(text.as_bytes()) {
+                while literals.get(text.as_bytes()).is_some() {
                     text.push('~');
                 }
                 let v = Owned::Text(text);

@@ -75,7 +75,7 @@ impl<'a> Search<'a> {
         let first = if blank_ok { MISSING } else { MISSING + 1 };
         // A present text is never "": an empty cell is read as blank.
         let empty = match &self.lw.domains[field].kind {
-            Kind::Text { literals, .. } => literals.get(&b""[..]).copied(),
+            Kind::Text { literals, .. } => literals.get(b""),
             _ => None,
         };
         let hours = match (&self.lw.domains[field].kind, f.derived) {

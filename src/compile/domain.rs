@@ -7,18 +7,12 @@
 //! one pass (one Aho-Corasick scan for every `contains` literal, one `RegexSet`, or one
 //! `Regex` when the field has a single pattern).
 
-use std::borrow::Borrow;
-use std::hash::{Hash, Hasher};
-use std::ops::Deref;
-
-use rustc_hash::FxHashMap as HashMap;
-
 // On bytes: an order's raw text is matched without being made a `&str` first. On valid
 // UTF-8, which every text that reaches them is, they match exactly as `regex::Regex` does.
 use regex::bytes::{Regex, RegexSet};
 use rust_decimal::Decimal;
 
-use super::find::{Lengths, Presence, Scaled, Scanner};
+use super::find::{Lengths, Presence, Scaled, Scanner, Table};
 use crate::check::{FieldId, FieldType, Interval, Op, RuleSet};
 use crate::decide::Value;
 
@@ -42,37 +36,6 @@ impl Atom {
     }
 }
 
-/// A literal as a key of a look-up table that a value's bytes can look up: hashed and
-/// compared as its bytes, so a raw field's bytes find it with no `&str` made of them.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Lit(Box<str>);
-
-impl Hash for Lit {
-    fn hash<H: Hasher>(&self, h: &mut H) {
-        self.0.as_bytes().hash(h);
-    }
-}
-
-impl Borrow<[u8]> for Lit {
-    fn borrow(&self) -> &[u8] {
-        self.0.as_bytes()
-    }
-}
-
-impl Deref for Lit {
-    type Target = str;
-
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Lit {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
 #[derive(Debug)]
 pub struct Domain {
     pub field: FieldId,
@@ -90,12 +53,12 @@ pub enum Kind {
         scaled: Option<Scaled>,
     },
     /// Cells: missing, then one per value; `index` finds a value's cell from its text.
-    Enum { index: HashMap<Lit, u32> },
+    Enum { index: Table },
     /// Cells: missing, false, true.
     Bool,
     /// Cells: missing, any other text, then one per literal. Bits: patterns.
     Text {
-        literals: HashMap<Lit, u32>,
+        literals: Table,
         contains: Option<Scanner>,
         starts: Vec<(String, u32)>,
         ends: Vec<(String, u32)>,
@@ -103,7 +66,7 @@ pub enum Kind {
     },
     /// Cells: empty, non-empty. Bits: `has` literals, then tag `contains` literals.
     Tags {
-        has: HashMap<Lit, u32>,
+        has: Table,
         /// The lengths of the `has` literals: a tag of another length is none of them,
         /// which is told without hashing it.
         lengths: Lengths,
@@ -228,18 +191,6 @@ pub fn domains(set: &RuleSet) -> Vec<Domain> {
         .collect()
 }
 
-fn index(v: &[String], base: u32) -> HashMap<Lit, u32> {
-    v.iter()
-        .enumerate()
-        .map(|(i, s)| {
-            (
-                Lit(s.as_str().into()),
-                base + u32::try_from(i).expect("fewer than 2^32 literals"),
-            )
-        })
-        .collect()
-}
-
 pub(super) fn count(n: usize) -> u32 {
     u32::try_from(n).expect("fewer than 2^32 cells or bits")
 }
@@ -263,7 +214,7 @@ fn build(field: FieldId, ty: &FieldType, c: &mut Collected) -> Domain {
         FieldType::OneOf(values) => Domain {
             field,
             kind: Kind::Enum {
-                index: index(values, 1),
+                index: Table::new(values, 1),
             },
             ncells: count(values.len() + 1),
             bit_names: Vec::new(),
@@ -293,7 +244,7 @@ fn build(field: FieldId, ty: &FieldType, c: &mut Collected) -> Domain {
                 field,
                 ncells: count(c.literals.len() + 2),
                 kind: Kind::Text {
-                    literals: index(&c.literals, 2),
+                    literals: Table::new(&c.literals, 2),
                     contains: Scanner::new(&c.contains, contains_at),
                     starts: numbered(&c.starts, starts_at),
                     ends: numbered(&c.ends, ends_at),
@@ -310,7 +261,7 @@ fn build(field: FieldId, ty: &FieldType, c: &mut Collected) -> Domain {
                 field,
                 ncells: 2,
                 kind: Kind::Tags {
-                    has: index(&c.literals, 0),
+                    has: Table::new(&c.literals, 0),
                     lengths: Lengths::of(&c.literals),
                     contains: Scanner::new(&c.contains, count(c.literals.len())),
                     any: Presence::new(&[&c.literals[..], &c.contains[..]].concat()),
@@ -337,7 +288,7 @@ impl Domain {
         let Kind::Text { literals, .. } = &self.kind else {
             return None;
         };
-        let (text, _) = literals.iter().find(|(_, c)| **c == cell)?;
+        let text = literals.literal(cell)?;
         let mut bits = vec![0; self.words()];
         self.classify(&Value::Text(text), &mut bits);
         Some(bits)
@@ -395,7 +346,7 @@ impl Domain {
         let Kind::Enum { index } = &self.kind else {
             unreachable!("one-of values belong to enum domains")
         };
-        index.get(text).copied()
+        index.get(text)
     }
 
     /// The cell of a present text: its literal's, or "any other text".
@@ -404,7 +355,7 @@ impl Domain {
         let Kind::Text { literals, .. } = &self.kind else {
             unreachable!("texts belong to text domains")
         };
-        literals.get(s).copied().unwrap_or(1)
+        literals.get(s).unwrap_or(1)
     }
 
     /// Sets the bits of a present text.
@@ -452,7 +403,7 @@ impl Domain {
             if lengths.may_be(t.len())
                 && let Some(b) = has.get(t)
             {
-                set_bit(bits, *b);
+                set_bit(bits, b);
             }
             if let Some(scanner) = contains {
                 scanner.scan(t, bits);
@@ -492,7 +443,10 @@ impl Domain {
             }
             (Kind::Bool, Op::Bool(b)) => vec![cells(&|c| c == 1 + u32::from(*b))],
             (Kind::Text { literals, .. }, Op::TextIn(values)) => {
-                let wanted: Vec<u32> = values.iter().map(|v| literals[v.as_bytes()]).collect();
+                let wanted: Vec<u32> = values
+                    .iter()
+                    .map(|v| literals.get(v.as_bytes()).expect("the field's literals"))
+                    .collect();
                 vec![cells(&|c| wanted.contains(&c))]
             }
             // Every present text contains, starts and ends with "" (and every non-empty tag
@@ -577,9 +531,8 @@ impl Domain {
             },
             Kind::Bool => if cell == 2 { "true" } else { "false" }.into(),
             Kind::Text { literals, .. } => literals
-                .iter()
-                .find(|(_, c)| **c == cell)
-                .map_or_else(|| "other".into(), |(s, _)| format!("{s:?}")),
+                .literal(cell)
+                .map_or_else(|| "other".into(), |s| format!("{s:?}")),
             Kind::Tags { .. } => "some".into(),
         }
     }

@@ -4,6 +4,7 @@
 
 use aho_corasick::{AhoCorasick, packed};
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 
 use super::domain::{count, set_bit};
 
@@ -78,6 +79,70 @@ impl Presence {
     }
 }
 
+/// A table of literals by their bytes. A literal of at most seven bytes is keyed by its
+/// bytes and length packed into a `u64`, found with one multiply to hash it and one
+/// compare, no `memcmp`; longer ones are keyed by their bytes.
+/// The literals are numbered from a base, in the order given.
+#[derive(Debug, Default)]
+pub struct Table {
+    short: FxHashMap<u64, u32>,
+    long: FxHashMap<Box<[u8]>, u32>,
+    base: u32,
+    literals: Vec<String>,
+}
+
+impl Table {
+    pub(super) fn new(literals: &[String], base: u32) -> Table {
+        let mut t = Table {
+            base,
+            literals: literals.to_vec(),
+            ..Table::default()
+        };
+        for (i, l) in literals.iter().enumerate() {
+            let v = base + count(i);
+            match pack(l.as_bytes()) {
+                Some(k) => t.short.insert(k, v),
+                None => t.long.insert(l.as_bytes().into(), v),
+            };
+        }
+        t
+    }
+
+    /// The literal numbered `n`.
+    pub fn literal(&self, n: u32) -> Option<&str> {
+        let i = n.checked_sub(self.base)?;
+        self.literals.get(i as usize).map(String::as_str)
+    }
+
+    /// The number of the literal `text` is, if it is one.
+    #[inline]
+    pub fn get(&self, text: &[u8]) -> Option<u32> {
+        match pack(text) {
+            Some(k) => self.short.get(&k).copied(),
+            None => self.long.get(text).copied(),
+        }
+    }
+}
+
+/// A text of at most seven bytes as one word: its bytes, and its length in the top byte,
+/// so that two texts share a word only when they are equal. Read in two loads, not byte
+/// by byte.
+#[inline]
+fn pack(t: &[u8]) -> Option<u64> {
+    let n = t.len();
+    let bytes = match n {
+        0 => 0,
+        1..=3 => u64::from(t[0]) | u64::from(t[n / 2]) << 8 | u64::from(t[n - 1]) << 16,
+        4..=7 => {
+            let word = |s: &[u8]| u64::from(u32::from_le_bytes(s.try_into().expect("four")));
+            // The first four bytes, then the last ones past them.
+            word(&t[..4]) | (word(&t[n - 4..]) >> (8 * (8 - n))) << 32
+        }
+        _ => return None,
+    };
+    Some(bytes | (n as u64) << 56)
+}
+
 /// The byte lengths some literals have, as one bit each (lengths from 63 on share the
 /// last): a text of any other length equals none of them.
 #[derive(Debug, Clone, Copy)]
@@ -135,6 +200,32 @@ impl Scanner {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A table finds a text exactly when it is one of its literals, with that literal's
+    /// number: on random literals and texts of every length around the packed ones'.
+    #[test]
+    fn a_table_finds_exactly_its_literals() {
+        let texts: Vec<String> =
+            crate::input::random_texts(0x9E37_79B9_7F4A_7C15, b"ab\0", 12, 4_000)
+                .map(|(_, t)| String::from_utf8(t).expect("an ASCII alphabet"))
+                .collect();
+        let (literals, others) = texts.split_at(300);
+        let mut unique: Vec<String> = Vec::new();
+        for l in literals {
+            if !unique.contains(l) {
+                unique.push(l.clone());
+            }
+        }
+        let table = Table::new(&unique, 5);
+        for t in literals.iter().chain(others) {
+            let want = unique.iter().position(|l| l == t).map(|i| 5 + count(i));
+            assert_eq!(table.get(t.as_bytes()), want, "{t:?}");
+        }
+        for (i, l) in unique.iter().enumerate() {
+            assert_eq!(table.literal(5 + count(i)), Some(l.as_str()));
+        }
+        assert_eq!(table.literal(4), None);
+    }
 
     /// A length filter lets through every literal's length, long ones too, and no
     /// length that none has.
