@@ -80,30 +80,52 @@ impl Presence {
 }
 
 /// A table of literals by their bytes. A literal of at most seven bytes is keyed by its
-/// bytes and length packed into a `u64`, found with one multiply to hash it and one
-/// compare, no `memcmp`; longer ones are keyed by their bytes.
-/// The literals are numbered from a base, in the order given.
-#[derive(Debug, Default)]
+/// bytes and length packed into a `u64`, and found in a small open-addressed array with
+/// one multiply and, nearly always, one compare: no hash over bytes, no `memcmp`. Longer
+/// ones are keyed by their bytes. The literals are numbered from a base, in the order
+/// given.
+#[derive(Debug)]
 pub struct Table {
-    short: FxHashMap<u64, u32>,
+    /// Packed literal and its number, at the slot its key hashes to or the next free one;
+    /// a power of two long, at most half full. Empty slots hold [`FREE`].
+    short: Vec<(u64, u32)>,
+    /// How far a key's hash is shifted to index `short`.
+    shift: u32,
     long: FxHashMap<Box<[u8]>, u32>,
     base: u32,
     literals: Vec<String>,
 }
 
+/// No packed text: its top byte, the length, is at most 7.
+const FREE: u64 = u64::MAX;
+
+/// Fibonacci hashing: the top bits of the key times 2^64 / φ.
+#[inline]
+fn slot(key: u64, shift: u32) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift) as usize
+}
+
 impl Table {
     pub(super) fn new(literals: &[String], base: u32) -> Table {
+        let size = (2 * literals.len()).next_power_of_two().max(8);
         let mut t = Table {
+            short: vec![(FREE, 0); size],
+            shift: 64 - size.trailing_zeros(),
+            long: FxHashMap::default(),
             base,
             literals: literals.to_vec(),
-            ..Table::default()
         };
         for (i, l) in literals.iter().enumerate() {
             let v = base + count(i);
-            match pack(l.as_bytes()) {
-                Some(k) => t.short.insert(k, v),
-                None => t.long.insert(l.as_bytes().into(), v),
+            let Some(k) = pack(l.as_bytes()) else {
+                t.long.insert(l.as_bytes().into(), v);
+                continue;
             };
+            let mut at = slot(k, t.shift);
+            while t.short[at].0 != FREE && t.short[at].0 != k {
+                at = (at + 1) & (size - 1);
+            }
+            t.short[at] = (k, v);
         }
         t
     }
@@ -117,9 +139,20 @@ impl Table {
     /// The number of the literal `text` is, if it is one.
     #[inline]
     pub fn get(&self, text: &[u8]) -> Option<u32> {
-        match pack(text) {
-            Some(k) => self.short.get(&k).copied(),
-            None => self.long.get(text).copied(),
+        let Some(k) = pack(text) else {
+            return self.long.get(text).copied();
+        };
+        let mask = self.short.len() - 1;
+        let mut at = slot(k, self.shift);
+        loop {
+            let (key, v) = self.short[at & mask];
+            if key == k {
+                return Some(v);
+            }
+            if key == FREE {
+                return None;
+            }
+            at += 1;
         }
     }
 }
