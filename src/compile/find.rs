@@ -139,6 +139,10 @@ impl Table {
     /// The number of the literal `text` is, if it is one.
     #[inline]
     pub fn get(&self, text: &[u8]) -> Option<u32> {
+        // Most text fields have no literal at all (keys, addresses, notes).
+        if self.literals.is_empty() {
+            return None;
+        }
         let Some(k) = pack(text) else {
             return self.long.get(text).copied();
         };
