@@ -134,7 +134,10 @@ impl Plan {
     #[inline]
     pub fn edge(&self, edges: u32, k: u32) -> (u32, u32) {
         let e = (edges + 2 * k) as usize;
-        (self.code[e], self.code[e + 1])
+        let [to, emit] = self.code[e..e + 2] else {
+            unreachable!("an edge takes two words")
+        };
+        (to, emit)
     }
 
     /// The node at `at`.
@@ -148,11 +151,14 @@ impl Plan {
                 edges: at + 1,
             },
             BITS => {
-                let w = |k: u32| self.code[(at + k) as usize];
+                // One bounds check for the three words after the head.
+                let [_, word, lo, hi] = self.code[at as usize..at as usize + 4] else {
+                    unreachable!("a bit test takes four words")
+                };
                 Step::Bits {
                     field: a as usize,
-                    word: w(1) as usize,
-                    mask: u64::from(w(2)) | u64::from(w(3)) << 32,
+                    word: word as usize,
+                    mask: u64::from(lo) | u64::from(hi) << 32,
                     edges: at + 4,
                 }
             }
