@@ -14,17 +14,25 @@ use crate::compile::plan::Step;
 pub struct Scratch {
     /// Every field's cell, found before the walk starts (one look-up each).
     pub(super) cells: Vec<u32>,
-    /// A field's bits are worked out for this order when its entry equals `order`:
-    /// they cost a scan of the text, so only the fields the walk asks about pay it.
-    done: Vec<u32>,
+    /// Per field, where its bits are and for which order they were worked out.
+    at: Vec<BitsAt>,
     order: u32,
     bits: Vec<u64>,
-    /// Per field: where its bits start in `bits`, and how many words they take.
-    offsets: Vec<(usize, usize)>,
     /// Rules emitted along the path: they add values to `all` decisions.
     emitted: Vec<RuleId>,
     /// Rules that matched at a residual leaf.
     hits: Vec<RuleId>,
+}
+
+/// Where a field's bits are in [`Scratch::bits`], and whether they are this order's: a
+/// field's bits are worked out for an order when `done` equals its number, as they cost
+/// a scan of the text, so only the fields the walk asks about pay it. One entry per
+/// field, so that asking costs one bounds check.
+#[derive(Clone, Copy)]
+struct BitsAt {
+    start: usize,
+    words: usize,
+    done: u32,
 }
 
 /// Where the walk gets a field's bits (`contains`, `starts with`, `matches`, `has`)
@@ -42,18 +50,22 @@ impl Bits for Order<'_> {
 
 impl Scratch {
     pub fn new(tree: &Tree) -> Self {
-        let mut offsets = Vec::with_capacity(tree.domains.len());
-        let mut words = 0;
+        let mut at = Vec::with_capacity(tree.domains.len());
+        let mut start = 0;
         for d in &tree.domains {
-            offsets.push((words, d.words()));
-            words += d.words();
+            let words = d.words();
+            at.push(BitsAt {
+                start,
+                words,
+                done: 0,
+            });
+            start += words;
         }
         Scratch {
             cells: vec![0; tree.domains.len()],
-            done: vec![0; tree.domains.len()],
+            at,
             order: 0,
-            bits: vec![0; words],
-            offsets,
+            bits: vec![0; start],
             emitted: Vec::new(),
             hits: Vec::new(),
         }
@@ -71,7 +83,7 @@ impl Scratch {
     pub(super) fn next_order(&mut self) {
         self.order = self.order.wrapping_add(1);
         if self.order == 0 {
-            self.done.fill(0);
+            self.at.iter_mut().for_each(|a| a.done = 0);
             self.order = 1;
         }
     }
@@ -85,23 +97,23 @@ impl Scratch {
     /// Word `word` of the field's bits, working them out the first time.
     #[inline]
     fn word(&mut self, tree: &Tree, src: &(impl Bits + ?Sized), field: usize, word: usize) -> u64 {
-        if self.done[field] != self.order {
-            self.find_bits(tree, src, field);
+        let at = self.at[field];
+        if at.done != self.order {
+            self.find_bits(tree, src, field, at);
         }
-        self.bits[self.offsets[field].0 + word]
+        self.bits[at.start + word]
     }
 
     #[inline(never)]
-    fn find_bits(&mut self, tree: &Tree, src: &(impl Bits + ?Sized), field: usize) {
-        let (start, n) = self.offsets[field];
-        let words = &mut self.bits[start..start + n];
+    fn find_bits(&mut self, tree: &Tree, src: &(impl Bits + ?Sized), field: usize, at: BitsAt) {
+        let words = &mut self.bits[at.start..at.start + at.words];
         // Most fields have one word of bits: a store, not a call to `memset`.
         match words {
             [w] => *w = 0,
             _ => words.fill(0),
         }
         src.bits(&tree.domains[field], words);
-        self.done[field] = self.order;
+        self.at[field].done = self.order;
     }
 }
 
