@@ -17,43 +17,41 @@
 use super::{below, first_marked, spread};
 
 /// Where the first delimiter, `\n` or `\r` at or after `from` is.
-///
-/// Both line breaks are control characters, so a word is flagged for its delimiters and
-/// its bytes below `\x0E` (two tests, not three), and a control character that is
-/// neither (a tab in a comma file, rare) is passed over.
 #[inline]
 fn field_end(buf: &[u8], from: usize, delimiter: u8) -> Option<usize> {
-    let d = spread(delimiter);
-    let mut at = from;
-    loop {
-        let j = first_marked(
-            buf,
-            at,
-            |w| below(w ^ d, 1) | below(w, 0x0E),
-            |b| b == delimiter || b < 0x0E,
-        )?;
-        if matches!(buf[j], b'\n' | b'\r') || buf[j] == delimiter {
-            return Some(j);
-        }
-        at = j + 1;
-    }
+    first_stop(buf, from, delimiter, 0x0E, |b| {
+        b == delimiter || matches!(b, b'\n' | b'\r')
+    })
 }
 
-/// Where the first `"` or `\n` at or after `from` is; as [`field_end`], a word is
-/// flagged for its quotes and its bytes below `\x0B`, and other control characters are
-/// passed over.
+/// Where the first `"` or `\n` at or after `from` is.
 #[inline]
 fn quote_or_line(buf: &[u8], from: usize) -> Option<usize> {
-    let q = spread(b'"');
+    first_stop(buf, from, b'"', 0x0B, |b| matches!(b, b'"' | b'\n'))
+}
+
+/// Where the first byte at or after `from` that `stops` is: `byte`, or a control byte
+/// below `controls` (the line breaks). A word is flagged for `byte` and for its control
+/// bytes, two tests for any number of stop bytes among the control ones, and a control
+/// byte that stops nothing (a tab in a comma file, rare) is passed over.
+#[inline]
+fn first_stop(
+    buf: &[u8],
+    from: usize,
+    byte: u8,
+    controls: u8,
+    stops: impl Fn(u8) -> bool,
+) -> Option<usize> {
+    let b = spread(byte);
     let mut at = from;
     loop {
         let j = first_marked(
             buf,
             at,
-            |w| below(w ^ q, 1) | below(w, 0x0B),
-            |b| b == b'"' || b < 0x0B,
+            |w| below(w ^ b, 1) | below(w, controls),
+            |c| c == byte || c < controls,
         )?;
-        if matches!(buf[j], b'"' | b'\n') {
+        if stops(buf[j]) {
             return Some(j);
         }
         at = j + 1;
