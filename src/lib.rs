@@ -25,6 +25,7 @@ pub mod profile;
 pub mod source;
 pub mod syntax;
 pub mod time;
+pub mod words;
 
 use diag::Diag;
 use source::Source;

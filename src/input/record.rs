@@ -14,7 +14,7 @@
 //! of a field; `""` inside quotes is a quote; after the closing quote the field goes on
 //! unquoted; a `\r` or `\n` outside quotes ends the record; the input's end ends it too.
 
-use super::{below, first_marked, spread};
+use crate::words::{below, first_marked, spread};
 
 /// Where the first delimiter, `\n` or `\r` at or after `from` is.
 #[inline]

@@ -4,13 +4,11 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
-use super::{
-    InputError, Items, Problem, RawFields, RawOrder, RawText, below, first_marked, spread,
-    visible_ends,
-};
+use super::{InputError, Items, Problem, RawFields, RawOrder, RawText, visible_ends};
 use crate::check::{FieldType, RuleSet};
 use crate::decide::{Order, Value, derive_values};
 use crate::time::{Clock, parse_instant, seconds};
+use crate::words::{below, first_marked, spread};
 
 /// Types every field of a raw order; all problems of the order are reported together.
 pub fn typed<'a>(set: &RuleSet, raw: &'a RawOrder) -> Result<Order<'a>, InputError> {

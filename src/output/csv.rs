@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use std::rc::Rc;
 
 use super::{Encoder, Layout, Record, Writer};
-use crate::input::{below, first_marked, spread};
+use crate::words::{below, first_marked, spread};
 
 /// Whether a key surely needs no quotes: it has no byte that the writer quotes for (the
 /// delimiter `,`, `"`, `\r`, `\n`) nor any other control byte, found a word at a time;

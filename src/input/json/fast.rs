@@ -10,7 +10,8 @@
 
 use std::borrow::Cow;
 
-use crate::input::{RawOrder, below, first_marked, spread};
+use crate::input::RawOrder;
+use crate::words::{below, first_marked, spread};
 
 /// Reads `text` into `out` (cleared, with its line set); `false` when the general
 /// reader must do it. Every string is a part of the one text, checked as UTF-8 once.
