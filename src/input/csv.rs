@@ -18,7 +18,7 @@ use csv::ByteRecord;
 use super::record::{self, Fields, Shape, Slots, UNREAD};
 use super::split::{Body, Chunk, Records, Splitter};
 use super::{
-    FatalError, Next, Problem, RawBytes, RawFields, RawOrder, RawText, Reader, trim, visible_ends,
+    FatalError, Next, Problem, RawBytes, RawFields, RawOrder, RawText, Reader, trim, trimmed,
 };
 
 /// What reading a record needs to know about the file: shared by every chunk's reader.
@@ -258,23 +258,6 @@ impl CsvChunkReader {
     }
 }
 
-/// Where `text[a..b]` is once trimmed as [`trim`] trims it. The usual field, a visible
-/// ASCII character at each end, is its range as it is, found from two bytes.
-#[inline]
-fn trimmed(text: &[u8], a: usize, b: usize) -> (usize, usize) {
-    if visible_ends(&text[a..b]) {
-        return (a, b);
-    }
-    match std::str::from_utf8(&text[a..b]) {
-        Ok(t) => {
-            let kept = trim(t);
-            let at = a + (kept.as_ptr() as usize - t.as_ptr() as usize);
-            (at, at + kept.len())
-        }
-        Err(_) => (0, 0),
-    }
-}
-
 /// The line of the byte at `at` in `bytes`, counted on from `mark` (a byte before it
 /// and its line), which then moves to `at`: records are asked about in order.
 fn line_at(bytes: &[u8], mark: &Cell<(usize, u64)>, at: usize) -> u64 {
@@ -441,7 +424,7 @@ impl Reader for CsvChunkReader {
         };
         if shape.ragged {
             for (a, b) in &mut self.texts {
-                (*a, *b) = trimmed(text, *a, *b);
+                (*a, *b) = trimmed(text, *a, *b, trim).unwrap_or((0, 0));
             }
         }
         Ok(Next::Row(Row {

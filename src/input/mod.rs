@@ -222,6 +222,25 @@ pub fn trim(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
 }
 
+/// Where `text[a..b]` is once trimmed by `trim`; `None` when it is not UTF-8. The usual
+/// value, a visible character at each end ([`visible_ends`]), is its range as it is,
+/// found from two bytes.
+#[inline]
+pub(crate) fn trimmed(
+    text: &[u8],
+    a: usize,
+    b: usize,
+    trim: impl Fn(&str) -> &str,
+) -> Option<(usize, usize)> {
+    if visible_ends(&text[a..b]) {
+        return Some((a, b));
+    }
+    let t = std::str::from_utf8(&text[a..b]).ok()?;
+    let kept = trim(t);
+    let at = a + (kept.as_ptr() as usize - t.as_ptr() as usize);
+    Some((at, at + kept.len()))
+}
+
 /// Whether trimming takes nothing off a value, told from the bytes at its ends: its first
 /// and last characters are visible ASCII or of a block with no white space or byte-order
 /// mark in it (the Latin letters after U+00C0, Cyrillic, Arabic, CJK, ...), as nearly

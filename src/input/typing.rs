@@ -4,7 +4,7 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
-use super::{InputError, Items, Problem, RawFields, RawOrder, RawText, visible_ends};
+use super::{InputError, Items, Problem, RawFields, RawOrder, RawText, trimmed};
 use crate::check::{FieldType, RuleSet};
 use crate::decide::{Order, Value, derive_values};
 use crate::time::{Clock, parse_instant, seconds};
@@ -243,19 +243,12 @@ impl TextTags<'_> {
             )
             .unwrap_or(self.text.len());
             self.at = b + 1;
-            let piece = &self.text[a..b];
-            if visible_ends(piece) {
-                return Some((a, b));
-            }
             // Split at ASCII bytes, a piece of a text is text; `str::trim` says what
             // white space is.
-            let Ok(t) = std::str::from_utf8(piece) else {
-                return Some((a, b));
-            };
-            let trimmed = t.trim_end();
-            let skip = trimmed.len() - trimmed.trim_start().len();
-            if skip < trimmed.len() {
-                return Some((a + skip, a + trimmed.len()));
+            match trimmed(self.text, a, b, str::trim) {
+                Some((x, y)) if x == y => {}
+                Some(kept) => return Some(kept),
+                None => return Some((a, b)),
             }
         }
     }
