@@ -25,9 +25,7 @@ use crate::check::RuleSet;
 use crate::compile::{Tree, compile};
 use crate::decide::reference::{self, RuleTrace};
 use crate::decide::{Outcome, Outcomes, Scratch, decide_id, decide_raw_id};
-use crate::input::{
-    self, Chunk, FatalError, Next, RawBytes, RawFields, RawOrder, Reader, typing::Typer,
-};
+use crate::input::{self, Chunk, FatalError, Next, RawFields, RawOrder, Reader, typing::Typer};
 use crate::output::{self, Encoder, Layout, Record, Summary};
 use crate::profile::is_tags;
 
@@ -216,11 +214,7 @@ impl Tally {
         let Some(id) = decide_raw_id(ctx.set, ctx.tree, src, s, &mut self.outcomes) else {
             return false;
         };
-        let key = match src.bytes(ctx.set.key) {
-            RawBytes::Text(key) => key,
-            RawBytes::Blank | RawBytes::List => b"",
-        };
-        self.decided(id, key, None, encoder, out);
+        self.decided(id, src.text_bytes(ctx.set.key), None, encoder, out);
         true
     }
 

@@ -131,6 +131,15 @@ pub trait RawFields {
         }
     }
 
+    /// [`RawFields::text`] as bytes, with no `&str` made of them: the key of an order
+    /// decided from its raw text.
+    fn text_bytes(&self, field: usize) -> &[u8] {
+        match self.bytes(field) {
+            RawBytes::Text(b) => b,
+            RawBytes::Blank | RawBytes::List => b"",
+        }
+    }
+
     /// Whether the record was read whole (see [`RawOrder::problem`]).
     fn whole(&self) -> bool {
         true
