@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use rust_decimal::Decimal;
 
 use super::tree::{Bits, Scratch, walked, walked_id};
-use super::{Outcome, Outcomes, derived as derived_value};
+use super::{Outcome, Outcomes, derived};
 use crate::check::{FieldType, RuleSet};
 use crate::compile::Tree;
 use crate::compile::domain::{Domain, MISSING};
@@ -46,10 +46,10 @@ fn load(set: &RuleSet, tree: &Tree, raw: &(impl RawFields + ?Sized), s: &mut Scr
         return false;
     }
     s.next_order();
-    let (cells, derived) = s.cells.split_at_mut(set.declared);
+    let (cells, later) = s.cells.split_at_mut(set.declared);
     // A derived field is missing unless its datetime is present (set below).
-    if !derived.is_empty() {
-        derived.fill(MISSING);
+    if !later.is_empty() {
+        later.fill(MISSING);
     }
     // Zipped with the domains and cells, not indexed: no bounds check per field.
     let fields = set.inputs().iter().zip(&tree.domains).zip(cells);
@@ -78,7 +78,7 @@ fn load(set: &RuleSet, tree: &Tree, raw: &(impl RawFields + ?Sized), s: &mut Scr
                 .and_then(|text| parse_instant(text, &set.clock.zone).ok())
                 .map(|t| {
                     let t = seconds(t);
-                    load_derived(set, tree, id, t, derived);
+                    load_derived(set, tree, id, t, later);
                     d.decimal_cell(t)
                 }),
             FieldType::Tags => unreachable!("tags are read above"),
@@ -92,12 +92,12 @@ fn load(set: &RuleSet, tree: &Tree, raw: &(impl RawFields + ?Sized), s: &mut Scr
 }
 
 /// The cells of the fields derived from datetime field `of`, which holds instant `t`:
-/// `derived` holds the cells from the first derived field on.
-fn load_derived(set: &RuleSet, tree: &Tree, of: usize, t: Decimal, derived: &mut [u32]) {
+/// `cells` holds the cells from the first derived field on.
+fn load_derived(set: &RuleSet, tree: &Tree, of: usize, t: Decimal, cells: &mut [u32]) {
     let fields = set.fields.iter().zip(&tree.domains).skip(set.declared);
-    for ((f, d), cell) in fields.zip(derived) {
+    for ((f, d), cell) in fields.zip(cells) {
         if let Some(p) = f.derived.filter(|p| p.of == of) {
-            *cell = d.cell(&derived_value(&set.clock, p.part, t));
+            *cell = d.cell(&derived(&set.clock, p.part, t));
         }
     }
 }
