@@ -39,33 +39,6 @@ pub struct Chunk {
     pub whole: bool,
 }
 
-/// A chunk's bytes, and whether all of them are UTF-8: checked once for the chunk, with
-/// SIMD (`simdutf8`, several times as fast as `std::str::from_utf8` on Chinese text),
-/// rather than once per record.
-#[derive(Default)]
-pub struct Body {
-    bytes: Vec<u8>,
-    pub utf8: bool,
-}
-
-impl Body {
-    pub fn new(bytes: Vec<u8>) -> Body {
-        Body {
-            utf8: simdutf8::basic::from_utf8(&bytes).is_ok(),
-            bytes,
-        }
-    }
-
-    pub fn bytes(&self) -> &[u8] {
-        &self.bytes
-    }
-
-    /// The bytes, to be reused for another chunk.
-    pub fn into_bytes(self) -> Vec<u8> {
-        self.bytes
-    }
-}
-
 /// Reads an export and hands it out in chunks of whole records.
 pub struct Splitter {
     input: Box<dyn Read + Send>,
