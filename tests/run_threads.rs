@@ -135,3 +135,79 @@ fn zero_threads_is_a_usage_error() {
     ]);
     assert_eq!(r.code, 2, "{}", r.stderr);
 }
+
+/// An export where, in runs of records, nearly every line break is inside a note's
+/// quotes, so that the chunks of a run on several threads, cut at line breaks, start
+/// inside a record: each such chunk is read again from the record's start. One note is
+/// longer than two chunks, and some amounts are bad, one in about every chunk.
+fn notes_over_lines(rows: usize) -> String {
+    let mut s = String::from(
+        "order_id,channel,customer_tier,amount,ship_country,ship_region,sku_tags,address,buyer_note,first_order\n",
+    );
+    for i in 0..rows {
+        // Runs of notes over lines and of notes on one, so that some chunks do start
+        // where a record starts, after others that did not.
+        let mut note: String = if (i / 1_500) % 2 == 0 {
+            (0..9).map(|k| format!("line {k} of {i}\n")).collect()
+        } else {
+            format!("one line of {i}")
+        };
+        if i == rows / 3 {
+            note = "a long, long note\n".repeat(80_000);
+        }
+        let amount = if i % 2_000 == 1_999 {
+            "x2000"
+        } else {
+            "2000.01"
+        };
+        let _ = writeln!(
+            s,
+            "CP-{i},site,vip,{amount},US,,liquid,\"1 Main St, Leeds\",\"{note}\",false"
+        );
+    }
+    s
+}
+
+#[test]
+fn chunks_that_start_inside_quotes_are_read_again() {
+    let dir = tempfile::tempdir().unwrap();
+    // About 5.5 MB, with a note of 1.4 MB: many chunks of 512 KB.
+    let csv = write_file(&dir, "notes.csv", notes_over_lines(30_000));
+    let run = |threads: &str, extra: &[&str]| {
+        let mut args = vec![
+            "run",
+            "rules/crossborder-pets.rules",
+            "--input",
+            &csv,
+            "--summary",
+            "--threads",
+            threads,
+        ];
+        args.extend_from_slice(extra);
+        routebook_bytes(&args)
+    };
+    let one = run("1", &[]);
+    assert_eq!(one.code, 3, "{}", one.stderr);
+    assert!(one.stderr.contains("30000 orders"), "{}", one.stderr);
+    assert_eq!(one.stdout.iter().filter(|b| **b == b'\n').count(), 30_001);
+    for threads in ["2", "3"] {
+        let many = run(threads, &[]);
+        assert_eq!(many.stderr, one.stderr, "{threads} threads: summary");
+        assert!(
+            many.stdout == one.stdout,
+            "{threads} threads: records differ"
+        );
+    }
+    // The limit is passed by the seventh bad order (`CP-13999`), after the long note.
+    let one = run("1", &["--max-invalid", "6"]);
+    assert_eq!(one.code, 2, "{}", one.stderr);
+    assert!(one.stderr.contains("line 161492"), "{}", one.stderr);
+    for threads in ["2", "3"] {
+        let many = run(threads, &["--max-invalid", "6"]);
+        assert_eq!(many.code, 2, "{}", many.stderr);
+        assert_eq!(
+            many.stderr, one.stderr,
+            "{threads} threads: the order named"
+        );
+    }
+}

@@ -1,23 +1,21 @@
 //! `routebook run`: decide every order of an export, one record per order, in input order.
 //!
-//! The export is cut into chunks (a few thousand orders each). With one thread, each
-//! chunk is read, typed, decided and encoded in turn, and a CSV chunk is cut at a line
-//! break, its reader giving back a record cut in two. With more, a reader thread cuts
-//! chunks of whole records, worker threads turn each into the bytes of its records, and
-//! the main thread writes those in chunk order; a fixed set of buffers goes round, so
-//! memory stays flat however long the file. Each thread numbers the outcomes it meets
+//! The export is cut into chunks (a few thousand orders each) at line breaks, and a
+//! chunk's reader gives back a record that the cut split in two. With one thread, each
+//! chunk is read, typed, decided and encoded in turn, starting with the record given
+//! back. With more, chunks are shared between threads (`parallel`), and one that started
+//! inside a record is read again. Each thread numbers the outcomes it meets
 //! (`decide::Outcomes`): an outcome is resolved, formatted and counted once per thread,
-//! not once per order.
+//! not once per order, and a chunk's counts are settled (`Limit::settle`), in file order,
+//! once it is known to have been read from where a record starts.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc;
 
+mod parallel;
 mod progress;
 
+use parallel::parallel;
 use progress::Progress;
 
 use super::{CliError, Exit, NowArg, load_rules, open_export};
@@ -25,7 +23,7 @@ use crate::check::RuleSet;
 use crate::compile::{Tree, compile};
 use crate::decide::reference::{self, RuleTrace};
 use crate::decide::{Outcome, Outcomes, Scratch, decide_id, decide_raw_id};
-use crate::input::{self, Chunk, FatalError, Next, RawFields, RawOrder, Reader, typing::Typer};
+use crate::input::{self, FatalError, Next, RawFields, RawOrder, Reader, typing::Typer};
 use crate::output::{self, Encoder, Layout, Record, Summary};
 use crate::profile::is_tags;
 
@@ -115,7 +113,6 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         },
         format: args.format,
         max_invalid: args.max_invalid,
-        invalid: AtomicU64::new(0),
     };
     let write_err = |e: std::io::Error| CliError::Write {
         path: args
@@ -142,7 +139,7 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         };
         writer.finish().map_err(write_err)?;
         let mut summary = Summary::new(&set);
-        for t in &tallies {
+        for t in tallies {
             t.add_to(&set, &mut summary);
         }
         summary
@@ -176,9 +173,8 @@ struct Ctx<'s> {
     tree: &'s Tree,
     layout: Layout<'s>,
     format: output::Format,
-    /// `--max-invalid`, and the orders with bad input so far over every thread.
+    /// `--max-invalid`.
     max_invalid: Option<u64>,
-    invalid: AtomicU64,
 }
 
 /// One thread's working memory, reused from order to order, and its counts.
@@ -192,12 +188,86 @@ struct Work<'s> {
     orders: u64,
 }
 
-/// What one thread decided: how many orders got each of the outcomes it met, and the
-/// summary of its orders with bad input. Added up into the run's summary at the end.
+/// What one thread decided: the outcomes it met, numbered, and how many orders of the
+/// chunk being read got each. A chunk's counts are settled (`Limit::settle`) once it is
+/// known to have been read from where a record starts, and added up into the run's
+/// summary at the end.
 struct Tally {
     outcomes: Outcomes,
-    counts: Vec<u64>,
+    counts: Counts,
+}
+
+/// How many orders got each outcome, by its number in one thread's `Outcomes`, the
+/// summary of those with bad input, and for `--max-invalid` what was bad about them.
+struct Counts {
+    by_outcome: Vec<u64>,
     invalid: Summary,
+    /// Each bad order's error, in order, as many as `--max-invalid` might name.
+    bad: Vec<String>,
+}
+
+impl Counts {
+    fn new(set: &RuleSet) -> Self {
+        Counts {
+            by_outcome: Vec::new(),
+            invalid: Summary::new(set),
+            bad: Vec::new(),
+        }
+    }
+
+    /// Adds `other`'s counts to these and empties it, to count another chunk.
+    fn absorb(&mut self, other: &mut Counts) {
+        if self.by_outcome.len() < other.by_outcome.len() {
+            self.by_outcome.resize(other.by_outcome.len(), 0);
+        }
+        for (into, n) in self.by_outcome.iter_mut().zip(other.by_outcome.drain(..)) {
+            *into += n;
+        }
+        if other.invalid.orders > 0 {
+            self.invalid.absorb(&mut other.invalid);
+        }
+        other.bad.clear();
+    }
+
+    /// Back to no orders, as if none were counted.
+    fn clear(&mut self) {
+        self.by_outcome.clear();
+        if self.invalid.orders > 0 {
+            self.invalid.clear();
+        }
+        self.bad.clear();
+    }
+}
+
+/// `--max-invalid` over the whole run: the orders with bad input so far, counted chunk
+/// by chunk in file order, so that the order named is the one at which the count passed
+/// the limit, however many threads read the chunks.
+struct Limit {
+    max: Option<u64>,
+    seen: u64,
+}
+
+impl Limit {
+    fn new(max: Option<u64>) -> Self {
+        Limit { max, seen: 0 }
+    }
+
+    /// Checks a chunk's bad orders against the limit, then adds its counts to `into`.
+    fn settle(&mut self, chunk: &mut Counts, into: &mut Counts) -> Result<(), FatalError> {
+        let n = chunk.invalid.invalid;
+        if let Some(max) = self.max.filter(|max| self.seen + n > *max) {
+            let latest = &chunk.bad[(max - self.seen) as usize];
+            return Err(FatalError {
+                message: format!(
+                    "stopped: more than {max} orders have bad input (--max-invalid {max}); the latest: {latest}"
+                ),
+                help: Some("is the export of the format the rules expect? Reading it through a profile (--profile) may be what is missing".into()),
+            });
+        }
+        self.seen += n;
+        into.absorb(chunk);
+        Ok(())
+    }
 }
 
 impl Tally {
@@ -227,10 +297,11 @@ impl Tally {
         encoder: &mut dyn Encoder,
         out: &mut Vec<u8>,
     ) {
-        if self.counts.len() <= id as usize {
-            self.counts.resize(id as usize + 1, 0);
+        let counts = &mut self.counts.by_outcome;
+        if counts.len() <= id as usize {
+            counts.resize(id as usize + 1, 0);
         }
-        self.counts[id as usize] += 1;
+        counts[id as usize] += 1;
         let rec = Record {
             key,
             result: Ok(self.outcomes.get(id)),
@@ -239,18 +310,18 @@ impl Tally {
         encoder.record(&rec, Some(id), out);
     }
 
-    fn add_to(&self, set: &RuleSet, total: &mut Summary) {
-        let inv = &self.invalid;
-        total.orders += inv.orders;
-        total.invalid += inv.invalid;
-        for (reason, n) in &inv.reasons {
-            *total.reasons.entry(reason.clone()).or_default() += n;
-        }
+    fn add_to(mut self, set: &RuleSet, total: &mut Summary) {
+        total.absorb(&mut self.counts.invalid);
         // Counting an outcome once with `Summary::add` and scaling that up keeps the
         // summary's rules in one place; `one` is emptied again after each outcome.
         let mut one = Summary::new(set);
         for (id, outcome) in self.outcomes.iter() {
-            let n = self.counts[id as usize];
+            let n = self
+                .counts
+                .by_outcome
+                .get(id as usize)
+                .copied()
+                .unwrap_or(0);
             if n > 0 {
                 add_times(total, &mut one, outcome, n);
             }
@@ -284,8 +355,7 @@ impl<'s> Work<'s> {
             encoder: output::encoder(ctx.format, ctx.layout),
             tally: Tally {
                 outcomes: Outcomes::default(),
-                counts: Vec::new(),
-                invalid: Summary::new(ctx.set),
+                counts: Counts::new(ctx.set),
             },
             orders: 0,
         }
@@ -332,18 +402,13 @@ impl<'s> Work<'s> {
                 self.typer.recycle(order);
             }
             Err(e) => {
-                if let Some(max) = self.ctx.max_invalid {
-                    let n = self.ctx.invalid.fetch_add(1, Ordering::Relaxed) + 1;
-                    if n > max {
-                        return Err(FatalError {
-                            message: format!(
-                                "stopped: more than {max} orders have bad input (--max-invalid {max}); the latest: {e}"
-                            ),
-                            help: Some("is the export of the format the rules expect? Reading it through a profile (--profile) may be what is missing".into()),
-                        });
-                    }
+                let counts = &mut self.tally.counts;
+                // `Limit::settle` names the bad order at which the count passes the
+                // limit, which is at most the limit's own number into a chunk.
+                if (self.ctx.max_invalid).is_some_and(|max| counts.bad.len() as u64 <= max) {
+                    counts.bad.push(e.to_string());
                 }
-                self.tally.invalid.add(Err(&e));
+                counts.invalid.add(Err(&e));
                 let rec = Record {
                     key,
                     result: Err(&e),
@@ -359,6 +424,14 @@ impl<'s> Work<'s> {
     fn all(&mut self, reader: &mut dyn Reader, out: &mut Vec<u8>) -> Result<(), FatalError> {
         while self.step(reader, out)? {}
         Ok(())
+    }
+
+    /// The tally, with the counts settled into `counts` in its place.
+    fn into_tally(self, counts: Counts) -> Tally {
+        Tally {
+            outcomes: self.tally.outcomes,
+            counts,
+        }
     }
 }
 
@@ -387,6 +460,7 @@ fn serial(
     writer: &mut dyn output::Writer,
 ) -> Result<Vec<Tally>, Stop> {
     let mut work = Work::new(ctx);
+    let (mut limit, mut counts) = (Limit::new(ctx.max_invalid), Counts::new(ctx.set));
     let mut reader = chunked.parser.reader();
     let (mut spent, mut out) = (Vec::new(), Vec::new());
     let mut progress = Progress::new(chunked.len);
@@ -401,11 +475,12 @@ fn serial(
         spent = reader.load(chunk);
         out.clear();
         work.all(&mut reader, &mut out)?;
+        limit.settle(&mut work.tally.counts, &mut counts)?;
         writer.write_encoded(&out)?;
         progress.update(read, work.orders);
     }
     progress.finish();
-    Ok(vec![work.tally])
+    Ok(vec![work.into_tally(counts)])
 }
 
 /// A JSON array, read whole by one thread, written out every so often.
@@ -415,136 +490,20 @@ fn whole_file(
     writer: &mut dyn output::Writer,
 ) -> Result<Vec<Tally>, Stop> {
     let mut work = Work::new(ctx);
+    let (mut limit, mut counts) = (Limit::new(ctx.max_invalid), Counts::new(ctx.set));
     let mut out = Vec::new();
-    while work.step(reader, &mut out)? {
-        if out.len() >= input::CHUNK {
-            writer.write_encoded(&out)?;
-            out.clear();
+    loop {
+        let more = work.step(reader, &mut out)?;
+        if more && out.len() < input::CHUNK {
+            continue;
+        }
+        limit.settle(&mut work.tally.counts, &mut counts)?;
+        writer.write_encoded(&out)?;
+        out.clear();
+        if !more {
+            return Ok(vec![work.into_tally(counts)]);
         }
     }
-    writer.write_encoded(&out)?;
-    Ok(vec![work.tally])
-}
-
-/// A chunk on its way round: read, then decided into `out`, then written.
-struct Slot {
-    seq: u64,
-    chunk: Chunk,
-    out: Vec<u8>,
-    orders: u64,
-}
-
-/// A reader thread, `threads` workers and this thread writing, in chunk order.
-fn parallel(
-    ctx: &Ctx<'_>,
-    mut chunked: input::Chunked,
-    threads: usize,
-    writer: &mut dyn output::Writer,
-) -> Result<Vec<Tally>, Stop> {
-    // Enough chunks in flight to keep every worker busy while one waits to be written.
-    let slots = 2 * threads + 2;
-    let (free_tx, free_rx) = mpsc::channel::<Slot>();
-    let (job_tx, job_rx) = mpsc::sync_channel::<Slot>(slots);
-    let (done_tx, done_rx) = mpsc::channel::<Result<Slot, FatalError>>();
-    let job_rx = Mutex::new(job_rx);
-    for _ in 0..slots {
-        let empty = Slot {
-            seq: 0,
-            chunk: Chunk::default(),
-            out: Vec::new(),
-            orders: 0,
-        };
-        free_tx.send(empty).expect("the receiver is here");
-    }
-    std::thread::scope(|scope| {
-        let reader_done = done_tx.clone();
-        scope.spawn(move || {
-            for seq in 0.. {
-                let Ok(mut slot) = free_rx.recv() else { return };
-                match chunked
-                    .splitter
-                    .next_chunk(std::mem::take(&mut slot.chunk.bytes))
-                {
-                    Ok(Some(chunk)) => {
-                        slot.seq = seq;
-                        slot.chunk = chunk;
-                        if job_tx.send(slot).is_err() {
-                            return;
-                        }
-                    }
-                    Ok(None) => return,
-                    Err(e) => {
-                        let _ = reader_done.send(Err(e));
-                        return;
-                    }
-                }
-            }
-        });
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                let (done_tx, job_rx, parser) = (done_tx.clone(), &job_rx, &chunked.parser);
-                scope.spawn(move || {
-                    let mut work = Work::new(ctx);
-                    let mut reader = parser.reader();
-                    loop {
-                        let job = job_rx.lock().map(|rx| rx.recv());
-                        let Ok(Ok(mut slot)) = job else { break };
-                        let chunk = std::mem::take(&mut slot.chunk);
-                        let (line, read) = (chunk.line, chunk.read);
-                        let spent = reader.load(chunk);
-                        slot.chunk = Chunk {
-                            bytes: spent,
-                            line,
-                            read,
-                            whole: true,
-                        };
-                        slot.out.clear();
-                        let before = work.orders;
-                        let result = work.all(&mut reader, &mut slot.out);
-                        slot.orders = work.orders - before;
-                        if done_tx.send(result.map(|()| slot)).is_err() {
-                            break;
-                        }
-                    }
-                    work.tally
-                })
-            })
-            .collect();
-        drop(done_tx);
-        let written = write_in_order(&done_rx, &free_tx, writer, chunked.len);
-        drop((done_rx, free_tx));
-        let tallies = workers
-            .into_iter()
-            .map(|w| w.join().expect("a worker thread does not panic"))
-            .collect();
-        written.map(|()| tallies)
-    })
-}
-
-/// Writes each chunk's records as soon as every chunk before it is written.
-fn write_in_order(
-    done: &mpsc::Receiver<Result<Slot, FatalError>>,
-    free: &mpsc::Sender<Slot>,
-    writer: &mut dyn output::Writer,
-    len: Option<u64>,
-) -> Result<(), Stop> {
-    let mut waiting: BTreeMap<u64, Slot> = BTreeMap::new();
-    let (mut next, mut orders) = (0, 0);
-    let mut progress = Progress::new(len);
-    for slot in done {
-        let slot = slot?;
-        waiting.insert(slot.seq, slot);
-        while let Some(slot) = waiting.remove(&next) {
-            writer.write_encoded(&slot.out)?;
-            orders += slot.orders;
-            progress.update(slot.chunk.read, orders);
-            next += 1;
-            // The reader may have stopped already; the slot is then simply dropped.
-            let _ = free.send(slot);
-        }
-    }
-    progress.finish();
-    Ok(())
 }
 
 /// Standard output, or a temporary file beside the target that replaces it only when the

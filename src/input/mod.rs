@@ -482,6 +482,12 @@ impl ChunkReader {
         }
     }
 
+    /// The bytes of the chunk being read, taken back (to be read again, or reused): the
+    /// reader holds none until the next [`ChunkReader::load`].
+    pub fn unload(&mut self) -> Vec<u8> {
+        self.load(Chunk::default())
+    }
+
     /// The start of a record the chunk's end cut in two, for the next chunk to start
     /// with (`Splitter::next_after`); a line is never cut.
     pub fn cut_short(&self) -> Option<&[u8]> {

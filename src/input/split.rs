@@ -1,12 +1,13 @@
-//! Cutting an export into chunks of whole records.
+//! Cutting an export into chunks of records.
 //!
-//! A chunk ends where a record ends, so chunks can be parsed apart (on several threads,
-//! see `cli/run.rs`), and a record's raw bytes are in the chunk when the CSV reader needs
-//! them to recover from an unclosed quote. Finding where CSV records end follows the
-//! state machine of the `csv-core` parser exactly, but jumps from one byte that matters
-//! to the next with `memchr`, so it costs a fraction of parsing. A single reader that
-//! takes every chunk in turn needs none of that: CSV is then cut at a line break, and
-//! the reader gives back a record cut in two (`Splitter::cut_at_line_breaks`).
+//! A run cuts CSV at a line break near the chunk's size (`Splitter::cut_at_line_breaks`),
+//! found with one search: a line break inside a quoted field then cuts a record in two,
+//! and the chunk's reader gives that record back to be read with the next chunk (on one
+//! thread, see `Splitter::next_after`; on several, `cli/run/parallel.rs` reads the next
+//! chunk again). Cut otherwise, as the header is, a chunk ends where a record ends,
+//! found by following the state machine of the `csv-core` parser exactly, jumping from
+//! one quote to the next with `memchr`: a pass over every quote from the chunk's start,
+//! which on a run with two threads cost the cutting thread more than its share.
 
 use std::io::Read;
 
@@ -72,8 +73,9 @@ impl Splitter {
     /// record end, which takes following every quote from the chunk's start. A line
     /// break inside quotes cuts a record in two; the reader that parses the chunks in
     /// turn finds it open at the end (`CsvChunkReader::cut_short`) and gives it back
-    /// ([`Splitter::next_after`]). Only for one reader taking every chunk in order:
-    /// chunks parsed apart on several threads must end where records end.
+    /// ([`Splitter::next_after`]). Chunks parsed apart on several threads cannot give it
+    /// back: the next chunk starts inside that record, and is read again from its start
+    /// (`cli/run/parallel.rs`).
     pub fn cut_at_line_breaks(&mut self) {
         self.at_line_breaks = true;
     }

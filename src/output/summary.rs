@@ -56,6 +56,29 @@ impl Summary {
         }
     }
 
+    /// Adds `other`'s counts to these and leaves it empty, ready to count again without
+    /// allocating.
+    pub fn absorb(&mut self, other: &mut Summary) {
+        self.orders += std::mem::take(&mut other.orders);
+        self.invalid += std::mem::take(&mut other.invalid);
+        for (into, from) in self.values.iter_mut().zip(&mut other.values) {
+            add_all(into, from);
+        }
+        for (into, from) in self.decided_by.iter_mut().zip(&mut other.decided_by) {
+            *into += std::mem::take(from);
+        }
+        add_all(&mut self.reasons, &mut other.reasons);
+    }
+
+    /// Back to no orders, keeping what it allocated.
+    pub fn clear(&mut self) {
+        self.orders = 0;
+        self.invalid = 0;
+        self.values.iter_mut().for_each(BTreeMap::clear);
+        self.decided_by.fill(0);
+        self.reasons.clear();
+    }
+
     /// The summary for people, as printed by `run --summary`.
     pub fn render(&self, set: &RuleSet) -> String {
         let mut s = String::new();
@@ -103,5 +126,12 @@ impl Summary {
             }
         }
         s
+    }
+}
+
+/// Adds the counts of `from` to those of `into`, emptying `from`.
+fn add_all(into: &mut BTreeMap<String, u64>, from: &mut BTreeMap<String, u64>) {
+    for (key, n) in std::mem::take(from) {
+        *into.entry(key).or_default() += n;
     }
 }
