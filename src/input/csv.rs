@@ -140,6 +140,7 @@ pub fn read_headers(
     let end = usize::try_from(rdr.position().byte())
         .map_or(head.bytes.len(), |e| e.min(head.bytes.len()));
     splitter.give_back(&head.bytes[end..]);
+    splitter.set_width(record.len());
     let headers = record
         .iter()
         .map(|h| {

@@ -14,6 +14,7 @@ use std::io::Read;
 use memchr::{memchr, memchr2};
 
 use super::FatalError;
+use super::record::{self, Fields};
 
 /// How many bytes a chunk holds, about: a few thousand orders.
 pub const CHUNK: usize = 1 << 19;
@@ -53,6 +54,9 @@ pub struct Splitter {
     /// CSV is cut at a line break, not where a record ends (see
     /// [`Splitter::cut_at_line_breaks`]).
     at_line_breaks: bool,
+    /// How many fields a CSV record has, from the header, to tell which line breaks
+    /// likely end one.
+    width: Option<usize>,
 }
 
 impl Splitter {
@@ -66,6 +70,7 @@ impl Splitter {
             read: 0,
             eof: false,
             at_line_breaks: false,
+            width: None,
         }
     }
 
@@ -78,6 +83,13 @@ impl Splitter {
     /// (`cli/run/parallel.rs`).
     pub fn cut_at_line_breaks(&mut self) {
         self.at_line_breaks = true;
+    }
+
+    /// How many fields the header has: a line break at which a line of that many fields
+    /// starts is taken for a cut over the first one past the chunk's size, so that a
+    /// record is seldom cut in two.
+    pub fn set_width(&mut self, width: usize) {
+        self.width = Some(width);
     }
 
     /// Reads until `buf` holds at least `want` bytes or the input ends.
@@ -157,10 +169,11 @@ impl Splitter {
         let mut want = size + size / 8 + 4096;
         let cut = loop {
             self.fill(&mut buf, want)?;
-            let cut = if self.cuts_records_in_two() {
-                line_break_cut(&buf, size)
-            } else {
-                boundary(&buf, size, self.records)
+            let cut = match self.records {
+                Records::Csv(delimiter) if self.at_line_breaks => {
+                    line_break_cut(&buf, size, self.width.map(|w| (delimiter, w)))
+                }
+                _ => boundary(&buf, size, self.records),
             };
             if let Some(cut) = cut {
                 break cut;
@@ -200,10 +213,34 @@ pub fn boundary(buf: &[u8], size: usize, records: Records) -> Option<usize> {
 }
 
 /// Just after the first `\n` or `\r` at or past `size` bytes (the first record end
-/// there, unless it is inside quotes).
-fn line_break_cut(buf: &[u8], size: usize) -> Option<usize> {
+/// there, unless it is inside quotes). Given the delimiter and the header's width, it is
+/// the first of the next few at which a record of that width starts and ends on one
+/// line, when one does: a line inside a quoted field seldom looks like that, and a cut
+/// there costs a chunk read twice on several threads (`cli/run/parallel.rs`).
+fn line_break_cut(buf: &[u8], size: usize, row: Option<(u8, usize)>) -> Option<usize> {
+    /// How many line breaks are tried: more than most notes have lines.
+    const TRIES: usize = 16;
     let from = size.saturating_sub(1).min(buf.len());
-    memchr2(b'\n', b'\r', &buf[from..]).map(|i| from + i + 1)
+    let first = memchr2(b'\n', b'\r', &buf[from..]).map(|i| from + i + 1)?;
+    let Some((delimiter, width)) = row else {
+        return Some(first);
+    };
+    let mut cut = first;
+    let mut fields = Fields::default();
+    for _ in 0..TRIES {
+        if let Some((start, end)) = record::parse(buf, cut, delimiter, &mut fields) {
+            let one_line = matches!(buf[end - 1], b'\n' | b'\r')
+                && memchr2(b'\n', b'\r', &buf[start..end - 1]).is_none();
+            if start == cut && one_line && fields.len() == width {
+                return Some(cut);
+            }
+        }
+        match memchr(b'\n', &buf[cut..]) {
+            Some(i) => cut += i + 1,
+            None => break,
+        }
+    }
+    Some(first)
 }
 
 /// Where to cut CSV in `buf` at about `size` bytes: just after the terminator of a
@@ -428,5 +465,25 @@ mod tests {
         assert_eq!(got[0], ("h1,h2\n".to_string(), 1));
         assert_eq!(got[1], ("1,\"a\nb\"\n".to_string(), 2));
         assert_eq!(got[2], ("2,x\n".to_string(), 4));
+    }
+
+    /// A cut at a line break goes where a line of the header's width starts, over a line
+    /// inside quotes, and to the first line break past the size when no line of the next
+    /// few looks like that.
+    #[test]
+    fn a_line_break_cut_prefers_the_start_of_a_row() {
+        let text = b"1,\"a\nb c\nd\"\n2,x\r\n3,\"y\"\n";
+        let row = Some((b',', 2));
+        // Past the size, the next line breaks are inside the quotes (after `a`, `b c`):
+        // the cut goes after the record's end.
+        assert_eq!(line_break_cut(text, 4, row), Some(12));
+        assert_eq!(line_break_cut(text, 4, None), Some(5));
+        // After `\r\n`'s `\r`, the blank `\n` is passed over.
+        assert_eq!(line_break_cut(text, 16, row), Some(17));
+        // A line of three fields starts no row of two, nor does a line without an end.
+        let wide = b"1,a\n2,b,c\n3,c";
+        assert_eq!(line_break_cut(wide, 2, row), Some(4));
+        assert_eq!(line_break_cut(wide, 2, Some((b',', 3))), Some(4));
+        assert_eq!(line_break_cut(wide, 6, row), Some(10));
     }
 }
