@@ -19,6 +19,10 @@ use super::record::{self, Fields};
 /// How many bytes a chunk holds, about: a few thousand orders.
 pub const CHUNK: usize = 1 << 19;
 
+/// How far past its size a chunk is read at first, to find where to cut it: lines of a
+/// hundred or so orders (more is read when the cut is not there).
+const OVER: usize = 16 << 10;
+
 /// Which records a splitter cuts between.
 #[derive(Debug, Clone, Copy)]
 pub enum Records {
@@ -166,7 +170,9 @@ impl Splitter {
     ) -> Result<Option<Chunk>, FatalError> {
         buf.clear();
         buf.append(&mut self.carry);
-        let mut want = size + size / 8 + 4096;
+        // A little past the size, where the cut nearly always is: what is read past the
+        // cut is copied out and back in for the next chunk, so it is kept short.
+        let mut want = size + OVER;
         let cut = loop {
             self.fill(&mut buf, want)?;
             let cut = match self.records {
