@@ -210,7 +210,11 @@ impl<'s> Work<'s> {
     ///
     /// An order is decided from its raw text (`decide_raw_id`) unless it has a bad value
     /// or `--explain` wants its typed values: then it is typed, which says what is wrong.
-    fn step(&mut self, reader: &mut dyn Reader, out: &mut Vec<u8>) -> Result<bool, FatalError> {
+    fn step(
+        &mut self,
+        reader: &mut (impl Reader + ?Sized),
+        out: &mut Vec<u8>,
+    ) -> Result<bool, FatalError> {
         let Ctx { set, tree, .. } = *self.ctx;
         let row = match reader.next_row(&mut self.raw)? {
             Next::End => return Ok(false),
@@ -266,7 +270,11 @@ impl<'s> Work<'s> {
     }
 
     /// Every order of `reader` onto `out`.
-    fn all(&mut self, reader: &mut dyn Reader, out: &mut Vec<u8>) -> Result<(), FatalError> {
+    fn all(
+        &mut self,
+        reader: &mut (impl Reader + ?Sized),
+        out: &mut Vec<u8>,
+    ) -> Result<(), FatalError> {
         while self.step(reader, out)? {}
         Ok(())
     }
