@@ -144,7 +144,7 @@ impl Table {
             return None;
         }
         let Some(k) = pack(text) else {
-            return self.long.get(text).copied();
+            return self.long(text);
         };
         let mask = self.short.len() - 1;
         let mut at = slot(k, self.shift);
@@ -158,6 +158,13 @@ impl Table {
             }
             at += 1;
         }
+    }
+
+    /// The number of a literal longer than a packed word. Apart from [`Table::get`], so
+    /// that the hash map's probe does not make every look-up save and restore registers.
+    #[inline(never)]
+    fn long(&self, text: &[u8]) -> Option<u32> {
+        self.long.get(text).copied()
     }
 }
 
