@@ -408,7 +408,9 @@ impl Reader for CsvChunkReader {
     /// The next record: in place when it was read whole, at the right width and as valid
     /// UTF-8 with no doubled quotes (nearly every record), else copied into `out`.
     fn next_row(&mut self, out: &mut RawOrder) -> Result<Next<'_>, FatalError> {
-        if self.take_pending(out) {
+        // Looked at here, not in the call: nearly always there is none, and the call
+        // would save and restore registers for every record.
+        if !self.pending.is_empty() && self.take_pending(out) {
             return Ok(Next::Raw);
         }
         let Some((raw_start, shape)) = self.read() else {
