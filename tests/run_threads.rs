@@ -211,3 +211,56 @@ fn chunks_that_start_inside_quotes_are_read_again() {
         );
     }
 }
+
+/// The input ends exactly where a chunk read in full ends, on a line break inside the
+/// quotes of a record that never closes them: the splitter cannot tell that chunk is
+/// the last, its reader leaves the record for the next chunk, and there is none. The
+/// record is still read, on every number of threads.
+#[test]
+fn a_record_cut_where_the_input_ends_is_still_read() {
+    use routebook::input::{CHUNK, OVER};
+    let header = "order_id,channel,customer_tier,amount,ship_country,ship_region,sku_tags,address,buyer_note,first_order\n";
+    let mut data = String::new();
+    for i in 0.. {
+        let row = format!("CP-{i},site,vip,10.00,US,,x,addr,note,false\n");
+        if data.len() + row.len() > CHUNK - 1_000 {
+            break;
+        }
+        data.push_str(&row);
+    }
+    // The header's chunk reads 1 + OVER bytes and gives back what follows the header;
+    // the first chunk of records then reads up to CHUNK + OVER bytes of them in all.
+    data.push_str("CP-open,site,vip,10.00,US,,x,addr,\"never closed ");
+    let fill = CHUNK + OVER - data.len() - 1;
+    data.push_str(&"a".repeat(fill));
+    data.push('\n');
+    assert_eq!(data.len(), CHUNK + OVER);
+    let dir = tempfile::tempdir().unwrap();
+    let csv = write_file(&dir, "end.csv", format!("{header}{data}"));
+    let run = |threads| {
+        routebook_bytes(&[
+            "run",
+            "rules/crossborder-pets.rules",
+            "--input",
+            &csv,
+            "--summary",
+            "--threads",
+            threads,
+        ])
+    };
+    let one = run("1");
+    let last = String::from_utf8_lossy(&one.stdout)
+        .lines()
+        .last()
+        .unwrap()
+        .to_string();
+    assert!(last.starts_with("CP-open,"), "{last}");
+    for threads in ["2", "3"] {
+        let many = run(threads);
+        assert_eq!(many.stderr, one.stderr, "{threads} threads: summary");
+        assert!(
+            many.stdout == one.stdout,
+            "{threads} threads: records differ"
+        );
+    }
+}

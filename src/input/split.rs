@@ -21,7 +21,7 @@ pub const CHUNK: usize = 1 << 19;
 
 /// How far past its size a chunk is read at first, to find where to cut it: lines of a
 /// hundred or so orders (more is read when the cut is not there).
-const OVER: usize = 16 << 10;
+pub const OVER: usize = 16 << 10;
 
 /// Which records a splitter cuts between.
 #[derive(Debug, Clone, Copy)]
