@@ -106,6 +106,8 @@ impl Scratch {
 
     #[inline(never)]
     fn find_bits(&mut self, tree: &Tree, src: &(impl Bits + ?Sized), field: usize, at: BitsAt) {
+        // Marked first, so that the scan is the last thing done: nothing is kept across it.
+        self.at[field].done = self.order;
         let words = &mut self.bits[at.start..at.start + at.words];
         // Most fields have one word of bits: a store, not a call to `memset`.
         match words {
@@ -113,7 +115,6 @@ impl Scratch {
             _ => words.fill(0),
         }
         src.bits(&tree.domains[field], words);
-        self.at[field].done = self.order;
     }
 }
 
