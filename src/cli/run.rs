@@ -68,6 +68,10 @@ pub struct Args {
     /// Threads that decide orders; the records stay in input order. Default: one per core.
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
     threads: Option<u16>,
+    /// For tests: about how many bytes a chunk holds, so that small exports fall into
+    /// many chunks (default: 512 KB).
+    #[arg(long, hide = true, value_name = "BYTES", value_parser = clap::value_parser!(u32).range(1..))]
+    chunk_bytes: Option<u32>,
     #[command(flatten)]
     now: NowArg,
 }
@@ -115,6 +119,7 @@ pub fn run(args: &Args) -> Result<Exit, CliError> {
         },
         format: args.format,
         max_invalid: args.max_invalid,
+        chunk: args.chunk_bytes.map_or(input::CHUNK, |n| n as usize),
     };
     let write_err = |e: std::io::Error| CliError::Write {
         path: args
@@ -177,6 +182,8 @@ struct Ctx<'s> {
     format: output::Format,
     /// `--max-invalid`.
     max_invalid: Option<u64>,
+    /// About how many bytes a chunk holds.
+    chunk: usize,
 }
 
 /// One thread's working memory, reused from order to order, and its counts.
@@ -322,7 +329,7 @@ fn serial(
     chunked.splitter.cut_at_line_breaks();
     while let Some(chunk) = chunked
         .splitter
-        .next_after(spent, input::CHUNK, reader.cut_short())?
+        .next_after(spent, ctx.chunk, reader.cut_short())?
     {
         let read = chunk.read;
         spent = reader.load(chunk);

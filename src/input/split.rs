@@ -131,12 +131,6 @@ impl Splitter {
         self.records = records;
     }
 
-    /// The next chunk of whole records, in `buf` (a spent chunk's buffer, to reuse);
-    /// `None` at the end of the input.
-    pub fn next_chunk(&mut self, buf: Vec<u8>) -> Result<Option<Chunk>, FatalError> {
-        self.next_sized(buf, CHUNK)
-    }
-
     /// Whether a line break may cut a record in two: CSV cut at line breaks.
     fn cuts_records_in_two(&self) -> bool {
         self.at_line_breaks && matches!(self.records, Records::Csv(_))
@@ -161,8 +155,9 @@ impl Splitter {
         self.next_sized(buf, size)
     }
 
-    /// Like [`Splitter::next_chunk`], with a chunk that ends at the first record end
-    /// at or past `size` bytes.
+    /// The next chunk of about `size` bytes, in `buf` (a spent chunk's buffer, to reuse),
+    /// cut where a record ends or at a line break (see [`Splitter::cut_at_line_breaks`]);
+    /// `None` at the end of the input.
     pub fn next_sized(
         &mut self,
         mut buf: Vec<u8>,

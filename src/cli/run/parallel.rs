@@ -71,7 +71,7 @@ pub(super) fn parallel(
                 let Ok(mut slot) = free_rx.recv() else { return };
                 match chunked
                     .splitter
-                    .next_chunk(std::mem::take(&mut slot.chunk.bytes))
+                    .next_sized(std::mem::take(&mut slot.chunk.bytes), ctx.chunk)
                 {
                     Ok(Some(chunk)) => {
                         slot.seq = seq;
@@ -234,7 +234,8 @@ impl<'a, 's> InOrder<'a, 's> {
                 let _ = free.send(slot);
             }
         }
-        // A chunk cut where the input happens to end is not known to be the last.
+        // A record still waiting to be read with more, or cut where the input happens
+        // to end (that chunk is not known to be the last).
         if let Some(cut) = self.cut.take() {
             self.read_again(cut, true)?;
         }
@@ -259,7 +260,8 @@ impl<'a, 's> InOrder<'a, 's> {
         // It starts inside the record that the chunk before cut in two: what its worker
         // made of it is dropped (its counts are cleared when the slot comes round).
         cut.bytes.extend_from_slice(&slot.chunk.bytes);
-        if cut.bytes.len() < 2 * cut.tried && !slot.chunk.whole {
+        // At the input's end, what is still waiting is read after the loop.
+        if cut.bytes.len() < 2 * cut.tried {
             self.cut = Some(cut);
             return Ok(());
         }
