@@ -20,7 +20,7 @@ use std::sync::Arc;
 pub use csv::Row;
 pub use err::{InputError, Problem};
 pub use json::read_one;
-pub use split::{CHUNK, Chunk, OVER, Splitter};
+pub use split::{CHUNK, Chunk, Splitter};
 
 /// Formats an export may come in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -21,7 +21,7 @@ pub const CHUNK: usize = 1 << 19;
 
 /// How far past its size a chunk is read at first, to find where to cut it: lines of a
 /// hundred or so orders (more is read when the cut is not there).
-pub const OVER: usize = 16 << 10;
+const OVER: usize = 16 << 10;
 
 /// Which records a splitter cuts between.
 #[derive(Debug, Clone, Copy)]
@@ -217,7 +217,8 @@ pub fn boundary(buf: &[u8], size: usize, records: Records) -> Option<usize> {
 /// there, unless it is inside quotes). Given the delimiter and the header's width, it is
 /// the first of the next few at which a record of that width starts and ends on one
 /// line, when one does: a line inside a quoted field seldom looks like that, and a cut
-/// there costs a chunk read twice on several threads (`cli/run/parallel.rs`).
+/// there costs a chunk read twice on several threads (`cli/run/parallel.rs`). When none
+/// does, the cut is where a record ends, as `csv_cut` finds it.
 fn line_break_cut(buf: &[u8], size: usize, row: Option<(u8, usize)>) -> Option<usize> {
     /// How many line breaks are tried: more than most notes have lines.
     const TRIES: usize = 16;
@@ -241,7 +242,9 @@ fn line_break_cut(buf: &[u8], size: usize, row: Option<(u8, usize)>) -> Option<u
             None => break,
         }
     }
-    Some(first)
+    // No line looks like a row (notes over many lines, say): where a record ends, by
+    // following the quotes from the chunk's start, which is right when that start is.
+    csv_cut(buf, size, delimiter)
 }
 
 /// Where to cut CSV in `buf` at about `size` bytes: just after the terminator of a
