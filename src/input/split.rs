@@ -1,13 +1,15 @@
 //! Cutting an export into chunks of records.
 //!
 //! A run cuts CSV at a line break near the chunk's size (`Splitter::cut_at_line_breaks`),
-//! found with one search: a line break inside a quoted field then cuts a record in two,
-//! and the chunk's reader gives that record back to be read with the next chunk (on one
-//! thread, see `Splitter::next_after`; on several, `cli/run/parallel.rs` reads the next
-//! chunk again). Cut otherwise, as the header is, a chunk ends where a record ends,
-//! found by following the state machine of the `csv-core` parser exactly, jumping from
-//! one quote to the next with `memchr`: a pass over every quote from the chunk's start,
-//! which on a run with two threads cost the cutting thread more than its share.
+//! one where a row seems to start, found with a search or two. A line break inside a
+//! quoted field can then cut a record in two, and the chunk's reader gives that record
+//! back to be read with the next chunk (on one thread, see `Splitter::next_after`; on
+//! several, `cli/run/parallel.rs` reads the next chunk again). When no line there looks
+//! like a row (notes over many lines), and whenever a chunk is not cut at line breaks
+//! (the header), it ends where a record ends, found by following the state machine of
+//! the `csv-core` parser exactly from the chunk's start, jumping from one quote to the
+//! next with `memchr`: a pass over every quote, which on every chunk of a run with two
+//! threads cost the cutting thread more than its share.
 
 use std::io::Read;
 
