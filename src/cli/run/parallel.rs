@@ -34,7 +34,7 @@ struct Slot {
     worker: usize,
     /// Whether the chunk was read to its end; an error counts only if the chunk started
     /// where a record starts.
-    read: Result<(), FatalError>,
+    result: Result<(), FatalError>,
 }
 
 /// A reader thread, `threads` workers and this thread writing, in chunk order.
@@ -59,7 +59,7 @@ pub(super) fn parallel(
             orders: 0,
             counts: Counts::new(ctx.set),
             worker: 0,
-            read: Ok(()),
+            result: Ok(()),
         };
         free_tx.send(empty).expect("the receiver is here");
     }
@@ -132,24 +132,51 @@ pub(super) fn parallel(
 fn decide(work: &mut Work<'_>, reader: &mut ChunkReader, slot: &mut Slot) {
     let chunk = std::mem::take(&mut slot.chunk);
     let (line, read, whole) = (chunk.line, chunk.read, chunk.whole);
-    reader.load(chunk);
-    slot.out.clear();
     // A chunk that was read again leaves the worker's counts of it in the slot.
     slot.counts.clear();
     std::mem::swap(&mut work.tally.counts, &mut slot.counts);
-    let before = work.orders;
-    slot.read = work.all(reader, &mut slot.out);
-    slot.orders = work.orders - before;
+    let done = read_chunk(work, reader, chunk, &mut slot.out);
     std::mem::swap(&mut work.tally.counts, &mut slot.counts);
-    let tail = reader.cut_short().map(<[u8]>::len);
-    let bytes = reader.unload();
-    slot.cut = tail.map(|n| bytes.len() - n);
+    (slot.result, slot.orders, slot.cut) = (done.result, done.orders, done.cut);
     slot.chunk = Chunk {
-        bytes,
+        bytes: done.bytes,
         line,
         read,
         whole,
     };
+}
+
+/// What reading a chunk came to.
+struct Done {
+    /// Whether it was read to its end.
+    result: Result<(), FatalError>,
+    orders: u64,
+    /// Its bytes, taken back from the reader.
+    bytes: Vec<u8>,
+    /// Where the record that its end cut in two starts, when one did.
+    cut: Option<usize>,
+}
+
+/// Every order of `chunk` onto `out`, counted in `work`'s tally: by a worker, or by the
+/// writer reading a chunk again.
+fn read_chunk(
+    work: &mut Work<'_>,
+    reader: &mut ChunkReader,
+    chunk: Chunk,
+    out: &mut Vec<u8>,
+) -> Done {
+    reader.load(chunk);
+    out.clear();
+    let before = work.orders;
+    let result = work.all(reader, out);
+    let tail = reader.cut_short().map(<[u8]>::len);
+    let bytes = reader.unload();
+    Done {
+        result,
+        orders: work.orders - before,
+        cut: tail.map(|n| bytes.len() - n),
+        bytes,
+    }
 }
 
 /// The start of a record that a chunk's end cut in two, to be read with what follows.
@@ -247,7 +274,7 @@ impl<'a, 's> InOrder<'a, 's> {
     fn chunk(&mut self, slot: &mut Slot) -> Result<(), Stop> {
         let Some(mut cut) = self.cut.take() else {
             // It starts where a record starts: its worker read it right.
-            std::mem::replace(&mut slot.read, Ok(()))?;
+            std::mem::replace(&mut slot.result, Ok(()))?;
             self.limit
                 .settle(&mut slot.counts, &mut self.counts[slot.worker])?;
             self.writer.write_encoded(&slot.out)?;
@@ -272,22 +299,19 @@ impl<'a, 's> InOrder<'a, 's> {
     /// thread; `whole` when the input ends with it.
     fn read_again(&mut self, cut: Cut, whole: bool) -> Result<(), Stop> {
         let line = cut.line;
-        self.reader.load(Chunk {
+        let chunk = Chunk {
             bytes: cut.bytes,
             line,
             read: 0,
             whole,
-        });
-        self.out.clear();
-        let before = self.again.orders;
-        self.again.all(&mut self.reader, &mut self.out)?;
-        self.orders += self.again.orders - before;
+        };
+        let done = read_chunk(&mut self.again, &mut self.reader, chunk, &mut self.out);
+        done.result?;
+        self.orders += done.orders;
         self.limit
             .settle(&mut self.again.tally.counts, &mut self.again_counts)?;
         self.writer.write_encoded(&self.out)?;
-        let tail = self.reader.cut_short().map(<[u8]>::len);
-        let bytes = self.reader.unload();
-        self.cut = tail.map(|n| Cut::of(&bytes, line, bytes.len() - n));
+        self.cut = done.cut.map(|at| Cut::of(&done.bytes, line, at));
         Ok(())
     }
 }
