@@ -62,12 +62,29 @@ impl Summary {
         self.orders += std::mem::take(&mut other.orders);
         self.invalid += std::mem::take(&mut other.invalid);
         for (into, from) in self.values.iter_mut().zip(&mut other.values) {
-            add_all(into, from);
+            add_all(into, from, 1);
         }
         for (into, from) in self.decided_by.iter_mut().zip(&mut other.decided_by) {
             *into += std::mem::take(from);
         }
-        add_all(&mut self.reasons, &mut other.reasons);
+        add_all(&mut self.reasons, &mut other.reasons, 1);
+    }
+
+    /// Adds `n` orders that all got `outcome`: counted once with [`Summary::add`] into
+    /// `one`, an empty summary (left empty again, to be reused), and scaled up, so that
+    /// what an order counts for is said in one place. Only the outcome's rules are
+    /// looked at, not every rule of the set.
+    pub fn add_times(&mut self, outcome: &Outcome, n: u64, one: &mut Summary) {
+        one.add(Ok(outcome));
+        self.orders += n * std::mem::take(&mut one.orders);
+        for (into, from) in self.values.iter_mut().zip(&mut one.values) {
+            add_all(into, from, n);
+        }
+        for d in &outcome.decisions {
+            for r in &d.rules {
+                self.decided_by[*r] += n * std::mem::take(&mut one.decided_by[*r]);
+            }
+        }
     }
 
     /// Back to no orders, keeping what it allocated.
@@ -129,9 +146,9 @@ impl Summary {
     }
 }
 
-/// Adds the counts of `from` to those of `into`, emptying `from`.
-fn add_all(into: &mut BTreeMap<String, u64>, from: &mut BTreeMap<String, u64>) {
+/// Adds `times` the counts of `from` to those of `into`, emptying `from`.
+fn add_all(into: &mut BTreeMap<String, u64>, from: &mut BTreeMap<String, u64>, times: u64) {
     for (key, n) in std::mem::take(from) {
-        *into.entry(key).or_default() += n;
+        *into.entry(key).or_default() += times * n;
     }
 }

@@ -4,7 +4,7 @@
 use super::Ctx;
 use crate::check::RuleSet;
 use crate::decide::reference::RuleTrace;
-use crate::decide::{Outcome, Outcomes, Scratch, decide_raw_id};
+use crate::decide::{Outcomes, Scratch, decide_raw_id};
 use crate::input::{FatalError, RawFields};
 use crate::output::{Encoder, Record, Summary};
 
@@ -136,8 +136,6 @@ impl Tally {
 
     pub(super) fn add_to(mut self, set: &RuleSet, total: &mut Summary) {
         total.absorb(&mut self.counts.invalid);
-        // Counting an outcome once with `Summary::add` and scaling that up keeps the
-        // summary's rules in one place; `one` is emptied again after each outcome.
         let mut one = Summary::new(set);
         for (id, outcome) in self.outcomes.iter() {
             let n = self
@@ -147,24 +145,8 @@ impl Tally {
                 .copied()
                 .unwrap_or(0);
             if n > 0 {
-                add_times(total, &mut one, outcome, n);
+                total.add_times(outcome, n, &mut one);
             }
-        }
-    }
-}
-
-fn add_times(total: &mut Summary, one: &mut Summary, outcome: &Outcome, n: u64) {
-    one.add(Ok(outcome));
-    total.orders += n * one.orders;
-    one.orders = 0;
-    for (into, from) in total.values.iter_mut().zip(&mut one.values) {
-        for (value, k) in std::mem::take(from) {
-            *into.entry(value).or_default() += n * k;
-        }
-    }
-    for d in &outcome.decisions {
-        for r in &d.rules {
-            total.decided_by[*r] += n * std::mem::take(&mut one.decided_by[*r]);
         }
     }
 }
