@@ -6,15 +6,34 @@ mod common;
 
 use std::fmt::Write as _;
 
-use common::{crate_file, routebook, routebook_bytes, write_file};
+use common::{Run, crate_file, routebook, routebook_bytes, write_file};
+
+/// The header of an export of the pet-supply rules' fields.
+const HEADER: &str = "order_id,channel,customer_tier,amount,ship_country,ship_region,sku_tags,address,buyer_note,first_order\n";
+
+/// `routebook run` of the pet-supply rules over `csv`, with `--summary`, then `args`.
+fn run_pets(csv: &str, args: &[&str]) -> Run<Vec<u8>> {
+    let rules = "rules/crossborder-pets.rules";
+    let mut all = vec!["run", rules, "--input", csv, "--summary"];
+    all.extend_from_slice(args);
+    routebook_bytes(&all)
+}
+
+/// `got` ends as `want` did: the same exit code and summary (standard error), and the
+/// same records when `records`.
+fn assert_alike(got: &Run<Vec<u8>>, want: &Run<Vec<u8>>, records: bool, what: &str) {
+    assert_eq!(got.code, want.code, "{what}: {}", got.stderr);
+    assert_eq!(got.stderr, want.stderr, "{what}: summary");
+    if records {
+        assert!(got.stdout == want.stdout, "{what}: records differ");
+    }
+}
 
 /// An export of the pet-supply rules' fields long enough to fill many chunks, with
 /// quoted line breaks, doubled quotes, Chinese text, bad amounts, a row of the wrong
 /// width and, near the end, a quote that is never closed.
 fn big_export(rows: usize) -> String {
-    let mut s = String::from(
-        "order_id,channel,customer_tier,amount,ship_country,ship_region,sku_tags,address,buyer_note,first_order\n",
-    );
+    let mut s = String::from(HEADER);
     let channels = ["shopify", "amazon", "tmall", "douyin", "site"];
     let tiers = ["new", "member", "vip", "dealer"];
     let countries = ["US", "CN", "DE", "GB", "CA", "FR"];
@@ -60,34 +79,17 @@ fn threads_and_chunks_change_no_byte_of_the_records() {
     let dir = tempfile::tempdir().unwrap();
     // About 2 MB: a few chunks of 512 KB.
     let csv = write_file(&dir, "big.csv", big_export(20_000));
-    let rules = "rules/crossborder-pets.rules";
     for format in ["csv", "jsonl", "json"] {
-        let run = |threads| {
-            routebook_bytes(&[
-                "run",
-                rules,
-                "--input",
-                &csv,
-                "--format",
-                format,
-                "--summary",
-                "--threads",
-                threads,
-            ])
-        };
+        let run = |threads| run_pets(&csv, &["--format", format, "--threads", threads]);
         let one = run("1");
         assert_eq!(one.code, 3, "{}", one.stderr);
         assert!(one.stderr.contains("20003 orders"), "{}", one.stderr);
         for threads in ["2", "3", "8"] {
-            let many = run(threads);
-            assert_eq!(many.code, one.code, "{format}, {threads} threads");
-            assert_eq!(
-                many.stderr, one.stderr,
-                "{format}, {threads} threads: summary"
-            );
-            assert!(
-                many.stdout == one.stdout,
-                "{format}, {threads} threads: records differ"
+            assert_alike(
+                &run(threads),
+                &one,
+                true,
+                &format!("{format}, {threads} threads"),
             );
         }
     }
@@ -141,9 +143,7 @@ fn zero_threads_is_a_usage_error() {
 /// inside a record: each such chunk is read again from the record's start. One note is
 /// longer than two chunks, and some amounts are bad, one in about every chunk.
 fn notes_over_lines(rows: usize) -> String {
-    let mut s = String::from(
-        "order_id,channel,customer_tier,amount,ship_country,ship_region,sku_tags,address,buyer_note,first_order\n",
-    );
+    let mut s = String::from(HEADER);
     for i in 0..rows {
         // Runs of notes over lines and of notes on one, so that some chunks do start
         // where a record starts, after others that did not.
@@ -173,29 +173,18 @@ fn chunks_that_start_inside_quotes_are_read_again() {
     let dir = tempfile::tempdir().unwrap();
     // About 5.5 MB, with a note of 1.4 MB: many chunks of 512 KB.
     let csv = write_file(&dir, "notes.csv", notes_over_lines(30_000));
-    let run = |threads: &str, extra: &[&str]| {
-        let mut args = vec![
-            "run",
-            "rules/crossborder-pets.rules",
-            "--input",
-            &csv,
-            "--summary",
-            "--threads",
-            threads,
-        ];
-        args.extend_from_slice(extra);
-        routebook_bytes(&args)
-    };
+    let run =
+        |threads: &str, extra: &[&str]| run_pets(&csv, &[&["--threads", threads], extra].concat());
     let one = run("1", &[]);
     assert_eq!(one.code, 3, "{}", one.stderr);
     assert!(one.stderr.contains("30000 orders"), "{}", one.stderr);
     assert_eq!(one.stdout.iter().filter(|b| **b == b'\n').count(), 30_001);
     for threads in ["2", "3"] {
-        let many = run(threads, &[]);
-        assert_eq!(many.stderr, one.stderr, "{threads} threads: summary");
-        assert!(
-            many.stdout == one.stdout,
-            "{threads} threads: records differ"
+        assert_alike(
+            &run(threads, &[]),
+            &one,
+            true,
+            &format!("{threads} threads"),
         );
     }
     // The limit is passed by the seventh bad order (`CP-13999`), after the long note.
@@ -204,10 +193,11 @@ fn chunks_that_start_inside_quotes_are_read_again() {
     assert!(one.stderr.contains("line 161492"), "{}", one.stderr);
     for threads in ["2", "3"] {
         let many = run(threads, &["--max-invalid", "6"]);
-        assert_eq!(many.code, 2, "{}", many.stderr);
-        assert_eq!(
-            many.stderr, one.stderr,
-            "{threads} threads: the order named"
+        assert_alike(
+            &many,
+            &one,
+            false,
+            &format!("{threads} threads: the order named"),
         );
     }
 }
@@ -218,9 +208,7 @@ fn chunks_that_start_inside_quotes_are_read_again() {
 /// every number of threads.
 #[test]
 fn a_note_of_pasted_rows_at_the_end_is_still_read() {
-    let mut csv = String::from(
-        "order_id,channel,customer_tier,amount,ship_country,ship_region,sku_tags,address,buyer_note,first_order\n",
-    );
+    let mut csv = String::from(HEADER);
     for i in 0..60 {
         let _ = writeln!(csv, "CP-{i},site,vip,10.00,US,,x,addr,note,false");
     }
@@ -231,29 +219,15 @@ fn a_note_of_pasted_rows_at_the_end_is_still_read() {
     csv.push_str("\",false\n");
     let dir = tempfile::tempdir().unwrap();
     let csv = write_file(&dir, "pasted.csv", csv);
-    let run = |threads, chunk| {
-        routebook_bytes(&[
-            "run",
-            "rules/crossborder-pets.rules",
-            "--input",
-            &csv,
-            "--summary",
-            "--threads",
-            threads,
-            "--chunk-bytes",
-            chunk,
-        ])
-    };
+    let run = |threads, chunk| run_pets(&csv, &["--threads", threads, "--chunk-bytes", chunk]);
     // In one chunk, the reader takes the note's lines for rows that an unclosed quote
     // swallowed, and reads them as rows (`holds_a_row`): whatever it makes of them, the
     // chunks must make the same.
     let one = run("1", "1000000");
     assert!(one.stderr.contains("2562 orders"), "{}", one.stderr);
     for (threads, chunk) in [("1", "4096"), ("2", "4096"), ("3", "4096"), ("2", "30000")] {
-        let many = run(threads, chunk);
         let what = format!("{threads} threads, chunks of {chunk}");
-        assert_eq!(many.stderr, one.stderr, "{what}: summary");
-        assert!(many.stdout == one.stdout, "{what}: records differ");
+        assert_alike(&run(threads, chunk), &one, true, &what);
     }
 }
 
@@ -268,9 +242,7 @@ fn random_export(seed: u64, rows: usize) -> String {
         x ^= x << 17;
         x % n
     };
-    let mut s = String::from(
-        "order_id,channel,customer_tier,amount,ship_country,ship_region,sku_tags,address,buyer_note,first_order\n",
-    );
+    let mut s = String::from(HEADER);
     let notes = [
         "",
         "plain",
@@ -318,17 +290,7 @@ fn small_chunks_on_many_threads_read_what_one_chunk_reads() {
     let dir = tempfile::tempdir().unwrap();
     for seed in 0..16 {
         let csv = write_file(&dir, &format!("r{seed}.csv"), random_export(seed, 300));
-        let run = |extra: &[&str]| {
-            let mut args = vec![
-                "run",
-                "rules/crossborder-pets.rules",
-                "--input",
-                &csv,
-                "--summary",
-            ];
-            args.extend_from_slice(extra);
-            routebook_bytes(&args)
-        };
+        let run = |extra: &[&str]| run_pets(&csv, extra);
         let limit: &[&str] = if seed % 2 == 0 {
             &["--max-invalid", "20"]
         } else {
@@ -338,15 +300,10 @@ fn small_chunks_on_many_threads_read_what_one_chunk_reads() {
         for chunk in ["61", "400"] {
             for threads in ["1", "2", "3"] {
                 let args = [&["--threads", threads, "--chunk-bytes", chunk], limit].concat();
-                let got = run(&args);
                 let what = format!("seed {seed}, chunks of {chunk}, {threads} threads");
-                assert_eq!(got.code, whole.code, "{what}: {}", got.stderr);
-                assert_eq!(got.stderr, whole.stderr, "{what}");
                 // A run stopped by the limit has written the chunks before the one that
                 // passed it, as many as there were.
-                if limit.is_empty() {
-                    assert!(got.stdout == whole.stdout, "{what}: records differ");
-                }
+                assert_alike(&run(&args), &whole, limit.is_empty(), &what);
             }
         }
     }
