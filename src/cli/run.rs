@@ -261,7 +261,11 @@ impl<'s> Work<'s> {
                 let counts = &mut self.tally.counts;
                 // `Limit::settle` names the bad order at which the count passes the
                 // limit, which is at most the limit's own number into a chunk.
-                if (self.ctx.max_invalid).is_some_and(|max| counts.bad.len() as u64 <= max) {
+                if self
+                    .ctx
+                    .max_invalid
+                    .is_some_and(|max| counts.bad.len() as u64 <= max)
+                {
                     counts.bad.push(e.to_string());
                 }
                 counts.invalid.add(Err(&e));

@@ -1,10 +1,11 @@
 //! `run` on several threads: a reader thread cuts the export into chunks, workers decide
 //! them, and the calling thread writes their records in chunk order.
 //!
-//! A chunk is cut at a line break, found with one search near its end, not where a
-//! record ends, which only following every quote from the chunk's start can tell (a
-//! serial pass that cost the reader thread more than its share of two cores). A line
-//! break can be inside a quoted field, and then the next chunk starts inside a record
+//! A chunk is cut at a line break near its size where a row seems to start
+//! (`input/split.rs`), not where a record ends, which only following every quote from
+//! the chunk's start can tell (a serial pass that cost the reader thread more than its
+//! share of two cores, now only where no line looks like a row). A line break can be
+//! inside a quoted field, and then the next chunk starts inside a record
 //! and its worker reads it wrongly. The writer finds out, in order: a worker's reader
 //! gives back a record that its chunk's end cut in two (`ChunkReader::cut_short`), and
 //! then the writer reads the chunk after it again itself, from that record's start,
