@@ -1040,6 +1040,33 @@ fn deny_warnings_without_warnings_still_passes() {
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
 
+/// `benches/stages.sh`'s stage probes stay rule files that check clean and are formatted,
+/// and each decides the bench's orders: a probe that stopped running would time nothing.
+#[test]
+fn the_bench_stage_probes_are_clean_formatted_rule_files() {
+    let r = routebook(&["check", "benches/stages/", "--deny", "warnings"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("checked 2 files: 0 errors, 0 warnings"),
+        "{}",
+        r.stderr
+    );
+    let r = routebook(&["fmt", "--check", "benches/stages/"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for probe in ["read-and-write", "no-bits"] {
+        let rules = format!("benches/stages/{probe}.rules");
+        let r = routebook(&[
+            "run",
+            &rules,
+            "--input",
+            "examples/crossborder-pets.csv",
+            "--summary",
+        ]);
+        assert_eq!(r.code, 0, "{probe}: {}", r.stderr);
+        assert!(r.stderr.contains(" orders: "), "{probe}: {}", r.stderr);
+    }
+}
+
 // ------------------------------------------------------------------------- compile
 
 #[test]
