@@ -14,10 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 rounds=${1:-9} bin=${2:-target/release/routebook}
-dir=${BENCH_DIR:-target/bench-data}
-csv=$dir/orders-1000000.csv
-cargo build --release --quiet --bin routebook --example gen --example baseline
-[[ -s $csv ]] || { mkdir -p "$dir"; target/release/examples/gen 1000000 "$csv" --seed 7; }
+source benches/in-turn.sh
 # How many orders a file holds, as `run` counts them (a note may span lines).
 orders() { "$bin" run benches/stages/read-and-write.rules --input "$1" --allow-invalid --threads 1 \
     -o /dev/null --summary 2>&1 | awk '/ orders: / { print $1; exit }'; }
@@ -30,14 +27,6 @@ declare -A rules=(
 )
 stages="read-and-write no-bits pets"
 
-stats=$(mktemp)
-trap 'rm -f "$stats"' EXIT
-timed() { # label command...: prints "label seconds"
-    local label=$1
-    shift
-    /usr/bin/time -o "$stats" -f "%e" "$@" >/dev/null 2>&1 || true
-    echo "$label $(cat "$stats")"
-}
 for _ in $(seq "$rounds"); do
     timed baseline target/release/examples/baseline "$csv"
     for s in $stages; do

@@ -13,18 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 a=$1 b=$2 rounds=${3:-9} threads=${4:-1}
-dir=${BENCH_DIR:-target/bench-data}
-csv=$dir/orders-1000000.csv
-cargo build --release --quiet --example gen --example baseline
-[[ -s $csv ]] || { mkdir -p "$dir"; target/release/examples/gen 1000000 "$csv" --seed 7; }
-
-stats=$(mktemp)
-timed() { # label command...: prints "label seconds"
-    local label=$1
-    shift
-    /usr/bin/time -o "$stats" -f "%e" "$@" >/dev/null 2>&1 || true
-    echo "$label $(cat "$stats")"
-}
+source benches/in-turn.sh
 for _ in $(seq "$rounds"); do
     timed baseline target/release/examples/baseline "$csv"
     for which in a b; do
@@ -41,4 +30,3 @@ done | sort -k1,1 -k2n | awk -v n="$rounds" '
         printf "median ratios: baseline/a %.2f, baseline/b %.2f, b/a %.2f\n",
             med["baseline"] / med["a"], med["baseline"] / med["b"], med["b"] / med["a"]
     }'
-rm -f "$stats"
