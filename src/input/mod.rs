@@ -185,13 +185,62 @@ impl RawOrder {
 
     /// Sets a field to a list of texts (a JSON array), each trimmed.
     pub fn set_list<S: AsRef<str>>(&mut self, field: usize, values: impl IntoIterator<Item = S>) {
+        self.set_list_of(field, values.into_iter().map(Err::<(usize, usize), S>));
+    }
+
+    /// Keeps `line`, the text of the record being read, for [`RawOrder::set_part`] to
+    /// point into: one copy of a JSON line, not one per value (ten small copies cost
+    /// several times one of the whole line). The order is cleared; nothing set yet.
+    pub fn keep_line(&mut self, line: &str) {
+        debug_assert!(self.text.is_empty(), "the line is kept before any value");
+        self.text.push_str(line);
+    }
+
+    /// Sets a field to the part `a..b` of the line kept by [`RawOrder::keep_line`],
+    /// trimmed; an empty value is blank.
+    #[inline]
+    pub fn set_part(&mut self, field: usize, a: usize, b: usize) {
+        let (a, b) = self.trimmed_part(a, b);
+        self.cells[field] = if a == b {
+            Cell::Blank
+        } else {
+            Cell::Text(a, b)
+        };
+    }
+
+    /// Sets a field to a list of texts, each trimmed: `Ok` a part of the kept line,
+    /// `Err` a text of its own (a decoded string).
+    pub fn set_list_of<S: AsRef<str>>(
+        &mut self,
+        field: usize,
+        values: impl IntoIterator<Item = Result<(usize, usize), S>>,
+    ) {
         let first = offset(self.items.len());
         for v in values {
-            let start = offset(self.text.len());
-            self.text.push_str(trim(v.as_ref()));
-            self.items.push((start, offset(self.text.len())));
+            let item = match v {
+                Ok((a, b)) => self.trimmed_part(a, b),
+                Err(own) => {
+                    let start = offset(self.text.len());
+                    self.text.push_str(trim(own.as_ref()));
+                    (start, offset(self.text.len()))
+                }
+            };
+            self.items.push(item);
         }
         self.cells[field] = Cell::List(first, offset(self.items.len()));
+    }
+
+    /// Part `a..b` of the text, trimmed: at once when its ends are visible, as nearly
+    /// every value's are.
+    #[inline]
+    fn trimmed_part(&self, a: usize, b: usize) -> (u32, u32) {
+        let text = self.text.as_bytes();
+        let (a, b) = if a == b || visible_ends(&text[a..b]) {
+            (a, b)
+        } else {
+            trimmed(text, a, b, trim).expect("a part of a `str`")
+        };
+        (offset(a), offset(b))
     }
 }
 

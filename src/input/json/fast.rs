@@ -14,8 +14,10 @@ use crate::input::RawOrder;
 use crate::words::{below, first_marked, spread};
 
 /// Reads `text` into `out` (cleared, with its line set); `false` when the general
-/// reader must do it. Every string is a part of the one text, checked as UTF-8 once.
+/// reader must do it. Every string is a part of the one text, checked as UTF-8 once,
+/// and kept in `out` as a part of its copy of the line unless it had to be decoded.
 pub fn fill(out: &mut RawOrder, fields: &[(String, bool)], keys: &mut Keys, text: &str) -> bool {
+    out.keep_line(text);
     Scan { text, at: 0 }.order(out, fields, keys).is_some()
 }
 
@@ -189,18 +191,19 @@ impl<'t> Scan<'t> {
         match self.peek()? {
             b'"' => {
                 self.at += 1;
-                out.set_text(i, &self.string()?);
+                let s = self.string()?;
+                self.set(out, i, &s);
             }
             b'[' => {
                 self.at += 1;
                 // The items go into `out` as they are read; a bad one gives up after.
                 let (mut first, mut bad) = (true, false);
-                out.set_list(
+                out.set_list_of(
                     i,
                     std::iter::from_fn(|| match self.item(first) {
                         Some(item) => {
                             first = false;
-                            item
+                            item.map(|s| self.part(&s).ok_or(s))
                         }
                         None => {
                             bad = true;
@@ -214,17 +217,40 @@ impl<'t> Scan<'t> {
             }
             b't' => {
                 self.word("true")?;
-                out.set_text(i, "true");
+                out.set_part(i, self.at - 4, self.at);
             }
             b'f' => {
                 self.word("false")?;
-                out.set_text(i, "false");
+                out.set_part(i, self.at - 5, self.at);
             }
             b'n' => self.word("null")?,
             // A number's text as written, which is what `arbitrary_precision` keeps.
-            _ => out.set_text(i, &self.number()?),
+            _ => {
+                let s = self.number()?;
+                self.set(out, i, &s);
+            }
         }
         Some(())
+    }
+
+    /// Sets field `i` to `s`: where it is in the line, unless it is a text of its own.
+    // The `Cow`, not its `&str`: whether it is borrowed says whether it is in the line.
+    #[allow(clippy::ptr_arg)]
+    fn set(&self, out: &mut RawOrder, i: usize, s: &Cow<'t, str>) {
+        match self.part(s) {
+            Some((a, b)) => out.set_part(i, a, b),
+            None => out.set_text(i, s),
+        }
+    }
+
+    /// Where a string read from the line is in it; `None` for one decoded into a copy.
+    #[allow(clippy::ptr_arg)]
+    fn part(&self, s: &Cow<'t, str>) -> Option<(usize, usize)> {
+        let Cow::Borrowed(s) = s else { return None };
+        // Borrowed strings are slices of the line: their place is their address's.
+        let a = (s.as_ptr() as usize).wrapping_sub(self.text.as_ptr() as usize);
+        debug_assert!(a + s.len() <= self.text.len(), "a slice of the line");
+        Some((a, a + s.len()))
     }
 
     /// The next string of a list whose `[` was consumed (`first`: no item read yet);
