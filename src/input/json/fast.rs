@@ -1,8 +1,9 @@
 //! The usual JSON order, read straight from its text without building a tree of values.
 //!
 //! Most orders are one flat object of strings, numbers, booleans and lists of strings,
-//! each key once. Those are read by the small scanner here: declared fields are copied
-//! into the [`RawOrder`] (a string with escapes decoded), the rest checked and skipped.
+//! each key once. Those are read by the small scanner here: the line is copied into the
+//! [`RawOrder`] once, and each declared field is a part of that copy (a string with
+//! escapes is decoded after it); the rest are checked and skipped.
 //! Anything else (a syntax error, not an object, an object or a list of non-strings as a
 //! declared field's value, a key twice, nesting past [`DEPTH`]) makes this reader give up,
 //! and the general reader (`serde_json`), which builds the values, reads the order and
