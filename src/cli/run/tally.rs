@@ -20,7 +20,12 @@ pub(super) struct Tally {
 /// How many orders got each outcome, by its number in one thread's `Outcomes`, the
 /// summary of those with bad input, and for `--max-invalid` what was bad about them.
 pub(super) struct Counts {
+    /// By outcome number; zero for those not counted.
     by_outcome: Vec<u64>,
+    /// The outcome numbers counted, each once: a chunk's counts are added up and
+    /// cleared over these alone, as a rule file of thousands of rules can have tens of
+    /// thousands of outcomes and a chunk of a few thousand orders meets few of them.
+    counted: Vec<u32>,
     pub(super) invalid: Summary,
     /// Each bad order's error, in order, as many as `--max-invalid` might name.
     pub(super) bad: Vec<String>,
@@ -30,18 +35,30 @@ impl Counts {
     pub(super) fn new(set: &RuleSet) -> Self {
         Counts {
             by_outcome: Vec::new(),
+            counted: Vec::new(),
             invalid: Summary::new(set),
             bad: Vec::new(),
         }
     }
 
+    /// Counts `n` more orders of outcome `id`.
+    #[inline]
+    fn add(&mut self, id: u32, n: u64) {
+        let i = id as usize;
+        if self.by_outcome.len() <= i {
+            self.by_outcome.resize(i + 1, 0);
+        }
+        if self.by_outcome[i] == 0 {
+            self.counted.push(id);
+        }
+        self.by_outcome[i] += n;
+    }
+
     /// Adds `other`'s counts to these and empties it, to count another chunk.
     pub(super) fn absorb(&mut self, other: &mut Counts) {
-        if self.by_outcome.len() < other.by_outcome.len() {
-            self.by_outcome.resize(other.by_outcome.len(), 0);
-        }
-        for (into, n) in self.by_outcome.iter_mut().zip(other.by_outcome.drain(..)) {
-            *into += n;
+        for id in other.counted.drain(..) {
+            let n = std::mem::take(&mut other.by_outcome[id as usize]);
+            self.add(id, n);
         }
         if other.invalid.orders > 0 {
             self.invalid.absorb(&mut other.invalid);
@@ -51,7 +68,9 @@ impl Counts {
 
     /// Back to no orders, as if none were counted.
     pub(super) fn clear(&mut self) {
-        self.by_outcome.clear();
+        for id in self.counted.drain(..) {
+            self.by_outcome[id as usize] = 0;
+        }
         if self.invalid.orders > 0 {
             self.invalid.clear();
         }
@@ -121,11 +140,7 @@ impl Tally {
         encoder: &mut dyn Encoder,
         out: &mut Vec<u8>,
     ) {
-        let counts = &mut self.counts.by_outcome;
-        if counts.len() <= id as usize {
-            counts.resize(id as usize + 1, 0);
-        }
-        counts[id as usize] += 1;
+        self.counts.add(id, 1);
         let rec = Record {
             key,
             result: Ok(self.outcomes.get(id)),
@@ -148,5 +163,45 @@ impl Tally {
                 total.add_times(outcome, n, &mut one);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Source;
+
+    fn counts() -> Counts {
+        let text = std::fs::read_to_string("rules/crossborder-pets.rules").expect("the example");
+        let set = crate::load(&Source::new("pets", text)).expect("a clean rule file");
+        Counts::new(&set)
+    }
+
+    fn of(c: &Counts) -> Vec<(usize, u64)> {
+        (0..c.by_outcome.len())
+            .filter(|i| c.by_outcome[*i] > 0)
+            .map(|i| (i, c.by_outcome[i]))
+            .collect()
+    }
+
+    /// A chunk's counts move whole into the run's and leave it counting nothing, over
+    /// outcome numbers far apart (a large rule file's), and a chunk cleared because it
+    /// is read again counts nothing either.
+    #[test]
+    fn a_chunks_counts_move_whole_and_clear_to_nothing() {
+        let (mut run, mut chunk) = (counts(), counts());
+        for id in [70_000, 3, 70_000, 12, 3, 70_000] {
+            chunk.add(id, 1);
+        }
+        run.absorb(&mut chunk);
+        assert_eq!(of(&run), [(3, 2), (12, 1), (70_000, 3)]);
+        assert_eq!(of(&chunk), []);
+        chunk.add(12, 1);
+        chunk.add(5, 1);
+        chunk.clear();
+        chunk.add(3, 1);
+        run.absorb(&mut chunk);
+        assert_eq!(of(&run), [(3, 3), (12, 1), (70_000, 3)]);
+        assert_eq!(of(&chunk), []);
     }
 }
