@@ -230,16 +230,10 @@ impl RawOrder {
         self.cells[field] = Cell::List(first, offset(self.items.len()));
     }
 
-    /// Part `a..b` of the text, trimmed: at once when its ends are visible, as nearly
-    /// every value's are.
+    /// Part `a..b` of the text, trimmed.
     #[inline]
     fn trimmed_part(&self, a: usize, b: usize) -> (u32, u32) {
-        let text = self.text.as_bytes();
-        let (a, b) = if a == b || visible_ends(&text[a..b]) {
-            (a, b)
-        } else {
-            trimmed(text, a, b, trim).expect("a part of a `str`")
-        };
+        let (a, b) = trimmed(self.text.as_bytes(), a, b, trim).expect("a part of a `str`");
         (offset(a), offset(b))
     }
 }
@@ -281,8 +275,8 @@ pub fn trim(s: &str) -> &str {
 }
 
 /// Where `text[a..b]` is once trimmed by `trim`; `None` when it is not UTF-8. The usual
-/// value, a visible character at each end ([`visible_ends`]), is its range as it is,
-/// found from two bytes.
+/// value, empty or with a visible character at each end ([`visible_ends`]), is its range
+/// as it is, found from two bytes; only the rest are decoded, out of line.
 #[inline]
 pub(crate) fn trimmed(
     text: &[u8],
@@ -290,9 +284,20 @@ pub(crate) fn trimmed(
     b: usize,
     trim: impl Fn(&str) -> &str,
 ) -> Option<(usize, usize)> {
-    if visible_ends(&text[a..b]) {
+    if a == b || visible_ends(&text[a..b]) {
         return Some((a, b));
     }
+    trimmed_closer(text, a, b, trim)
+}
+
+/// [`trimmed`] of a value that may have something to trim.
+#[inline(never)]
+fn trimmed_closer(
+    text: &[u8],
+    a: usize,
+    b: usize,
+    trim: impl Fn(&str) -> &str,
+) -> Option<(usize, usize)> {
     let t = std::str::from_utf8(&text[a..b]).ok()?;
     let kept = trim(t);
     let at = a + (kept.as_ptr() as usize - t.as_ptr() as usize);
