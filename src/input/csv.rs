@@ -290,7 +290,7 @@ impl CsvChunkReader {
 /// and its line), which then moves to `at`: records are asked about in order.
 fn line_at(bytes: &[u8], mark: &Cell<(usize, u64)>, at: usize) -> u64 {
     let (from, line) = mark.get();
-    let line = line + memchr::memchr_iter(b'\n', &bytes[from..at]).count() as u64;
+    let line = line + super::line_breaks(&bytes[from..at]);
     mark.set((at, line));
     line
 }

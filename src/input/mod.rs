@@ -274,6 +274,11 @@ pub fn trim(s: &str) -> &str {
     s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
 }
 
+/// How many `\n`s `bytes` holds: the lines a part of an export moves a line number on.
+pub fn line_breaks(bytes: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', bytes).count() as u64
+}
+
 /// Where `text[a..b]` is once trimmed by `trim`; `None` when it is not UTF-8. The usual
 /// value, empty or with a visible character at each end ([`visible_ends`]), is its range
 /// as it is, found from two bytes; only the rest are decoded, out of line.

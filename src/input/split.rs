@@ -125,7 +125,7 @@ impl Splitter {
 
     /// Puts bytes taken with the last chunk back in front of the input.
     pub fn give_back(&mut self, bytes: &[u8]) {
-        self.line -= memchr::memchr_iter(b'\n', bytes).count() as u64;
+        self.line -= super::line_breaks(bytes);
         self.carry.splice(0..0, bytes.iter().copied());
     }
 
@@ -193,7 +193,7 @@ impl Splitter {
         self.carry.extend_from_slice(&buf[cut..]);
         buf.truncate(cut);
         let line = self.line;
-        self.line += memchr::memchr_iter(b'\n', &buf).count() as u64;
+        self.line += super::line_breaks(&buf);
         Ok(Some(Chunk {
             bytes: buf,
             line,

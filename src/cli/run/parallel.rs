@@ -196,7 +196,7 @@ impl Cut {
     fn of(bytes: &[u8], line: u64, at: usize) -> Cut {
         let (before, bytes) = bytes.split_at(at);
         Cut {
-            line: line + memchr::memchr_iter(b'\n', before).count() as u64,
+            line: line + input::line_breaks(before),
             tried: bytes.len(),
             bytes: bytes.to_vec(),
         }
