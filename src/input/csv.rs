@@ -192,9 +192,12 @@ pub struct CsvChunkReader {
     fields: Fields,
     /// Records re-read line by line, waiting to be handed out.
     pending: VecDeque<(u64, ByteRecord, Option<Problem>)>,
-    /// By declared field, where the text of the record read in place is in the chunk,
-    /// trimmed ([`Row`]); a field the file has no column for stays blank.
+    /// By slot (one record of a batch, [`CsvChunkReader::next_rows`]) and declared
+    /// field, where the text of a record read in place is in the chunk, trimmed
+    /// ([`Row`]); a field the file has no column for stays blank.
     texts: Vec<(usize, usize)>,
+    /// Where each record of the batch being read starts.
+    starts: Vec<usize>,
     /// Whether the chunk's last record is surely whole (`Chunk::whole`).
     whole: bool,
     /// Where the record that the chunk's end cut in two starts, when one did.
@@ -204,7 +207,8 @@ pub struct CsvChunkReader {
 impl CsvChunkReader {
     pub fn new(layout: Arc<CsvLayout>) -> Self {
         CsvChunkReader {
-            texts: vec![(0, 0); layout.columns.len()],
+            texts: vec![(0, 0); BATCH * layout.columns.len()],
+            starts: Vec::with_capacity(BATCH),
             layout,
             body: Body::default(),
             pos: 0,
@@ -233,13 +237,16 @@ impl CsvChunkReader {
         std::mem::replace(&mut self.body, Body::new(chunk.bytes)).into_bytes()
     }
 
-    /// Parses the next record's wanted fields into `self.texts`, untrimmed: where its
-    /// raw bytes start, and its shape; `None` at the end of the chunk.
-    fn read(&mut self) -> Option<(usize, Shape)> {
+    /// Parses the next record's wanted fields into slot `slot` of `self.texts`,
+    /// untrimmed: where its raw bytes start, and its shape; `None` at the end of the
+    /// chunk.
+    fn read(&mut self, slot: usize) -> Option<(usize, Shape)> {
         // Blank lines (and the `\n` of a `\r\n` the last record ended on) are skipped by
         // the parser; the record's line is that of its first character.
+        let n = self.layout.columns.len();
         let bytes = self.body.bytes();
-        let mut slots = Slots::new(bytes, &self.layout.wanted, &mut self.texts);
+        let texts = &mut self.texts[slot * n..][..n];
+        let mut slots = Slots::new(bytes, &self.layout.wanted, texts);
         let (start, end) = record::parse_into(bytes, self.pos, self.layout.delimiter, &mut slots)?;
         self.pos = end;
         if slots.shape.unclosed && !self.whole {
@@ -408,13 +415,88 @@ impl Reader for CsvChunkReader {
     /// The next record: in place when it was read whole, at the right width and as valid
     /// UTF-8 with no doubled quotes (nearly every record), else copied into `out`.
     fn next_row(&mut self, out: &mut RawOrder) -> Result<Next<'_>, FatalError> {
+        Ok(match self.next_in(out, 0, true) {
+            Read::End => Next::End,
+            Read::Raw => Next::Raw,
+            Read::At(start) => Next::Row(Row {
+                mark: &self.mark,
+                text: self.body.bytes(),
+                start,
+                layout: &self.layout,
+                texts: &self.texts[..self.layout.columns.len()],
+            }),
+            Read::Later => unreachable!("a record alone is always read"),
+        })
+    }
+}
+
+/// How many records [`CsvChunkReader::next_rows`] reads at most in one batch.
+pub const BATCH: usize = 64;
+
+/// What [`CsvChunkReader::next_in`] found.
+enum Read {
+    End,
+    /// The record was copied into the `RawOrder` passed.
+    Raw,
+    /// The record was read in place into its slot; it starts there in the chunk.
+    At(usize),
+    /// The record is to be copied, which asks for its line, and the batch holds records
+    /// before it whose lines may still be asked for: it is read again as the first of
+    /// the next batch (lines are counted forwards only, [`line_at`]).
+    Later,
+}
+
+/// What follows the records of a batch ([`CsvChunkReader::next_rows`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum After {
+    /// The chunk's end.
+    End,
+    /// One record, copied into the `RawOrder` passed.
+    Raw,
+    /// More records: ask again.
+    More,
+}
+
+impl CsvChunkReader {
+    /// Up to `max` (at most [`BATCH`]) records read in place, and what follows them: so
+    /// that a search can run over a field of many orders at once (`decide::Ahead`).
+    /// Their fields stay valid until the next call.
+    pub fn next_rows(&mut self, out: &mut RawOrder, max: usize) -> (Batch<'_>, After) {
+        let max = max.min(BATCH);
+        let mut starts = std::mem::take(&mut self.starts);
+        starts.clear();
+        let after = loop {
+            if starts.len() == max {
+                break After::More;
+            }
+            match self.next_in(out, starts.len(), starts.is_empty()) {
+                Read::End => break After::End,
+                Read::Raw => break After::Raw,
+                Read::Later => break After::More,
+                Read::At(start) => starts.push(start),
+            }
+        };
+        self.starts = starts;
+        let rows = Batch {
+            mark: &self.mark,
+            text: self.body.bytes(),
+            layout: &self.layout,
+            starts: &self.starts,
+            texts: &self.texts,
+        };
+        (rows, after)
+    }
+
+    /// Reads the next record into slot `slot`, in place when it can be, else into `out`
+    /// (unless it is not `alone` in its batch, see [`Read::Later`]).
+    fn next_in(&mut self, out: &mut RawOrder, slot: usize, alone: bool) -> Read {
         // Looked at here, not in the call: nearly always there is none, and the call
         // would save and restore registers for every record.
         if !self.pending.is_empty() && self.take_pending(out) {
-            return Ok(Next::Raw);
+            return Read::Raw;
         }
-        let Some((raw_start, shape)) = self.read() else {
-            return Ok(Next::End);
+        let Some((raw_start, shape)) = self.read(slot) else {
+            return Read::End;
         };
         let (delimiter, width) = (self.layout.delimiter, self.layout.width);
         let raw = &self.body.bytes()[raw_start..self.pos];
@@ -424,46 +506,92 @@ impl Reader for CsvChunkReader {
         // no CSV writer writes), or when a line inside it is a whole row of its own (no
         // quote, one delimiter fewer than the columns), which a note with line breaks
         // never is.
-        if shape.lines
+        let broken = shape.lines
             && memchr::memchr(b'\n', raw.trim_ascii_end()).is_some()
             && (memchr::memchr_iter(b'"', raw).count() % 2 == 1
                 || shape.columns != width
                 || shape.stray
-                || holds_a_row(raw, delimiter, width))
-        {
+                || holds_a_row(raw, delimiter, width));
+        // A record at the wrong width, with a field to assemble, or in a chunk that is
+        // not all UTF-8 is parsed again field by field and copied.
+        let copied = !self.body.utf8 || shape.columns != width || shape.assembled;
+        if (broken || copied) && !alone {
+            self.pos = raw_start;
+            return Read::Later;
+        }
+        if broken {
             let line = line_at(self.body.bytes(), &self.mark, raw_start);
             self.split_into_lines(raw_start, line);
             if self.take_pending(out) {
-                return Ok(Next::Raw);
+                return Read::Raw;
             }
         }
-        let layout = &*self.layout;
-        // The chunk's text, from its one UTF-8 check; the record's fields start and end
-        // on character boundaries (beside a delimiter, quote or line break). A record at
-        // the wrong width, with a field to assemble, or in a chunk that is not all UTF-8
-        // is parsed again field by field and copied.
-        let text = match &self.body {
-            body if body.utf8 && shape.columns == width && !shape.assembled => body.bytes(),
-            body => {
-                let (bytes, f) = (body.bytes(), &mut self.fields);
-                record::parse(bytes, raw_start, delimiter, f);
-                let line = line_at(bytes, &self.mark, raw_start);
-                fill(layout, out, line, None, f.len(), |c| f.get(bytes, c));
-                return Ok(Next::Raw);
-            }
-        };
+        if copied {
+            let (bytes, f) = (self.body.bytes(), &mut self.fields);
+            record::parse(bytes, raw_start, delimiter, f);
+            let line = line_at(bytes, &self.mark, raw_start);
+            fill(&self.layout, out, line, None, f.len(), |c| f.get(bytes, c));
+            return Read::Raw;
+        }
         if shape.ragged {
-            for (a, b) in &mut self.texts {
+            let text = self.body.bytes();
+            let n = self.layout.columns.len();
+            for (a, b) in &mut self.texts[slot * n..][..n] {
                 (*a, *b) = trimmed(text, *a, *b, trim).unwrap_or((0, 0));
             }
         }
-        Ok(Next::Row(Row {
-            mark: &self.mark,
-            text,
-            start: raw_start,
-            layout,
-            texts: &self.texts,
-        }))
+        Read::At(raw_start)
+    }
+}
+
+/// Records of one chunk read in place ([`CsvChunkReader::next_rows`]).
+pub struct Batch<'a> {
+    mark: &'a Cell<(usize, u64)>,
+    /// The chunk's bytes, all UTF-8 (see [`Row::text`]).
+    text: &'a [u8],
+    layout: &'a CsvLayout,
+    starts: &'a [usize],
+    /// By record, then by declared field, its trimmed text's range in `text`.
+    texts: &'a [(usize, usize)],
+}
+
+impl<'a> Batch<'a> {
+    pub fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.starts.is_empty()
+    }
+
+    /// Record `i`.
+    #[inline]
+    pub fn row(&self, i: usize) -> Row<'a> {
+        let n = self.layout.columns.len();
+        Row {
+            mark: self.mark,
+            text: self.text,
+            start: self.starts[i],
+            layout: self.layout,
+            texts: &self.texts[i * n..][..n],
+        }
+    }
+
+    /// The chunk's bytes, which the records' fields are ranges of.
+    pub fn text(&self) -> &'a [u8] {
+        self.text
+    }
+
+    /// Where each record's text of declared field `field` is in [`Batch::text`],
+    /// trimmed (an empty range when blank), record by record.
+    #[inline]
+    pub fn column(&self, field: usize) -> impl Iterator<Item = (usize, usize)> + 'a {
+        let n = self.layout.columns.len();
+        self.texts[field..]
+            .iter()
+            .step_by(n)
+            .take(self.len())
+            .copied()
     }
 }
 

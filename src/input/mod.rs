@@ -17,7 +17,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::Arc;
 
-pub use csv::Row;
+pub use csv::{After, BATCH, CsvChunkReader, Row};
 pub use err::{InputError, Problem};
 pub use json::read_one;
 pub use split::{CHUNK, Chunk, Splitter};
