@@ -24,8 +24,11 @@ use super::{CliError, Exit, NowArg, load_rules, open_export};
 use crate::check::RuleSet;
 use crate::compile::{Tree, compile};
 use crate::decide::reference;
-use crate::decide::{Outcomes, Scratch, decide_id};
-use crate::input::{self, FatalError, Next, RawFields, RawOrder, Reader, typing::Typer};
+use crate::decide::{Ahead, Outcomes, Scratch, decide_id};
+use crate::input::{
+    self, After, BATCH, ChunkReader, CsvChunkReader, FatalError, Next, RawFields, RawOrder, Reader,
+    Row, typing::Typer,
+};
 use crate::output::{self, Encoder, Layout, Record, Summary};
 use crate::profile::is_tags;
 
@@ -190,6 +193,9 @@ struct Ctx<'s> {
 struct Work<'s> {
     ctx: &'s Ctx<'s>,
     raw: RawOrder,
+    /// The record that ended a batch, when it was copied ([`After::Raw`]).
+    tail: RawOrder,
+    ahead: Ahead,
     typer: Typer,
     scratch: Scratch,
     encoder: Box<dyn Encoder + 's>,
@@ -202,6 +208,8 @@ impl<'s> Work<'s> {
         Work {
             ctx,
             raw: RawOrder::default(),
+            tail: RawOrder::default(),
+            ahead: Ahead::new(ctx.tree),
             typer: Typer::default(),
             scratch: Scratch::new(ctx.tree),
             encoder: output::encoder(ctx.format, ctx.layout),
@@ -214,31 +222,38 @@ impl<'s> Work<'s> {
     }
 
     /// Reads, decides and encodes the next order onto `out`; `false` at the end.
-    ///
-    /// An order is decided from its raw text (`decide_raw_id`) unless it has a bad value
-    /// or `--explain` wants its typed values: then it is typed, which says what is wrong.
     fn step(
         &mut self,
         reader: &mut (impl Reader + ?Sized),
         out: &mut Vec<u8>,
     ) -> Result<bool, FatalError> {
-        let Ctx { set, tree, .. } = *self.ctx;
-        let row = match reader.next_row(&mut self.raw)? {
+        match reader.next_row(&mut self.raw)? {
             Next::End => return Ok(false),
-            Next::Raw => None,
-            Next::Row(row) => Some(row),
-        };
+            Next::Raw => self.one(None, 0, out),
+            Next::Row(row) => self.one(Some(&row), 0, out),
+        }
+        Ok(true)
+    }
+
+    /// Decides and encodes one order onto `out`: `row`, or the one in `self.raw`.
+    /// `absent`: see `decide_raw_id`.
+    ///
+    /// An order is decided from its raw text (`decide_raw_id`) unless it has a bad value
+    /// or `--explain` wants its typed values: then it is typed, which says what is wrong.
+    #[inline]
+    fn one(&mut self, row: Option<&Row<'_>>, absent: u64, out: &mut Vec<u8>) {
+        let Ctx { set, tree, .. } = *self.ctx;
         self.orders += 1;
         if !self.ctx.layout.explain {
             let (t, s, encoder) = (&mut self.tally, &mut self.scratch, self.encoder.as_mut());
             // Two calls, not one through `&dyn RawFields`: a row's field look-up is a
             // few instructions, and inlined it stays that.
-            let decided = match &row {
-                Some(row) => t.decide_raw(self.ctx, row, s, encoder, out),
-                None => t.decide_raw(self.ctx, &self.raw, s, encoder, out),
+            let decided = match row {
+                Some(row) => t.decide_raw(self.ctx, row, absent, s, encoder, out),
+                None => t.decide_raw(self.ctx, &self.raw, absent, s, encoder, out),
             };
             if decided {
-                return Ok(true);
+                return;
             }
         }
         if let Some(row) = row {
@@ -277,17 +292,37 @@ impl<'s> Work<'s> {
                 self.encoder.record(&rec, None, out);
             }
         }
-        Ok(true)
     }
 
-    /// Every order of `reader` onto `out`.
-    fn all(
-        &mut self,
-        reader: &mut (impl Reader + ?Sized),
-        out: &mut Vec<u8>,
-    ) -> Result<(), FatalError> {
-        while self.step(reader, out)? {}
+    /// Every order of `reader`'s chunk onto `out`.
+    fn all(&mut self, reader: &mut ChunkReader, out: &mut Vec<u8>) -> Result<(), FatalError> {
+        match reader {
+            ChunkReader::Csv(csv) => self.batches(csv, out),
+            ChunkReader::Lines(lines) => while self.step(lines, out)? {},
+        }
         Ok(())
+    }
+
+    /// Every order of a CSV chunk onto `out`, a batch at a time: the searches of fields
+    /// with `contains` or `has` literals run over the batch first (`decide::Ahead`).
+    fn batches(&mut self, reader: &mut CsvChunkReader, out: &mut Vec<u8>) {
+        let tree = self.ctx.tree;
+        loop {
+            let (rows, after) = reader.next_rows(&mut self.tail, BATCH);
+            self.ahead
+                .search(tree, rows.len(), rows.text(), |f| rows.column(f));
+            for i in 0..rows.len() {
+                self.one(Some(&rows.row(i)), self.ahead.absent(i), out);
+            }
+            match after {
+                After::End => return,
+                After::More => {}
+                After::Raw => {
+                    std::mem::swap(&mut self.raw, &mut self.tail);
+                    self.one(None, 0, out);
+                }
+            }
+        }
     }
 
     /// The tally, with the counts settled into `counts` in its place.

@@ -318,7 +318,7 @@ impl Domain {
     /// Sets a value's bits in `bits` (cleared by the caller).
     pub fn bits(&self, v: &Value<'_>, bits: &mut [u64]) {
         match v {
-            Value::Text(s) => self.text_bits(s.as_bytes(), bits),
+            Value::Text(s) => self.text_bits(s.as_bytes(), true, bits),
             Value::Tags(tags) => self.tag_bits(tags.iter().map(|t| t.as_bytes()), bits),
             _ => {}
         }
@@ -358,8 +358,10 @@ impl Domain {
         literals.get(s).unwrap_or(1)
     }
 
-    /// Sets the bits of a present text.
-    pub fn text_bits(&self, s: &[u8], bits: &mut [u64]) {
+    /// Sets the bits of a present text; its `contains` literals are looked for only when
+    /// they `may_occur` (`false` when a search of several orders' texts found none in
+    /// it, `decide::Ahead`).
+    pub fn text_bits(&self, s: &[u8], may_occur: bool, bits: &mut [u64]) {
         let Kind::Text {
             contains,
             starts,
@@ -370,7 +372,7 @@ impl Domain {
         else {
             unreachable!("texts belong to text domains")
         };
-        if let Some(scanner) = contains {
+        if let Some(scanner) = contains.as_ref().filter(|_| may_occur) {
             scanner.scan(s, bits);
         }
         for (lit, b) in starts {
@@ -409,6 +411,31 @@ impl Domain {
                 scanner.scan(t, bits);
             }
         }
+    }
+
+    /// The search that tells whether any of the field's `contains` or `has` literals
+    /// occurs in a text, when it has some and the machine has SIMD for it.
+    pub fn presence(&self) -> Option<&aho_corasick::packed::Searcher> {
+        match &self.kind {
+            Kind::Text { contains, .. } => contains.as_ref()?.presence().searcher(),
+            Kind::Tags { any, .. } => any.searcher(),
+            _ => None,
+        }
+    }
+
+    /// Whether every bit of the field is set only by a literal that [`Domain::presence`]
+    /// looks for: tags (`has` and `contains`), or a text with `contains` tests alone.
+    pub fn presence_covers_all(&self) -> bool {
+        self.presence().is_some()
+            && match &self.kind {
+                Kind::Text {
+                    starts,
+                    ends,
+                    regexes,
+                    ..
+                } => starts.is_empty() && ends.is_empty() && regexes.is_none(),
+                _ => true,
+            }
     }
 
     /// Whether the field is a tags field, whose bits come from its tags one by one.

@@ -72,6 +72,11 @@ impl Presence {
         Presence(packed::Searcher::new(patterns))
     }
 
+    /// The search, when the machine has SIMD for it.
+    pub(super) fn searcher(&self) -> Option<&packed::Searcher> {
+        self.0.as_ref()
+    }
+
     /// `false` only when no literal occurs in `s` (`true` when that cannot be told fast).
     #[inline]
     pub(super) fn may_occur(&self, s: &[u8]) -> bool {
@@ -228,6 +233,11 @@ impl Scanner {
             any: Presence::new(patterns),
             bits: (0..count(patterns.len())).map(|i| first_bit + i).collect(),
         })
+    }
+
+    /// The search for whether any of the literals occurs.
+    pub(super) fn presence(&self) -> &Presence {
+        &self.any
     }
 
     /// Sets the bit of every literal found in `s`.

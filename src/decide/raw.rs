@@ -23,20 +23,27 @@ use crate::input::typing::{
 use crate::input::{RawBytes, RawFields};
 use crate::time::{parse_instant, seconds};
 
-/// A record's raw text as the walk's source of bits.
-struct Raw<'r, R: ?Sized>(&'r R);
+/// A record's raw text as the walk's source of bits, and the fields whose searched-for
+/// literals its text is known not to hold (bit `f` for field `f`, `decide::Ahead`).
+struct Raw<'r, R: ?Sized>(&'r R, u64);
 
 impl<R: RawFields + ?Sized> Bits for Raw<'_, R> {
     fn bits(&self, domain: &Domain, words: &mut [u64]) {
         let field = domain.field;
+        let absent = self.absent(field);
         match (domain.is_tags(), self.0.bytes(field)) {
-            (true, RawBytes::Text(s)) if !domain.tags_may_hit(s) => {}
+            (true, RawBytes::Text(s)) if absent || !domain.tags_may_hit(s) => {}
             (true, RawBytes::Text(s)) => domain.tag_bits(text_tags(s), words),
             (true, _) => domain.tag_bits(raw_tags(self.0.raw(field)).map(str::as_bytes), words),
-            (false, RawBytes::Text(s)) => domain.text_bits(s, words),
+            (false, RawBytes::Text(s)) => domain.text_bits(s, !absent, words),
             (false, RawBytes::Blank) => {}
             (false, RawBytes::List) => unreachable!("only tags are read from lists"),
         }
+    }
+
+    #[inline]
+    fn absent(&self, field: usize) -> bool {
+        field < 64 && self.1 >> field & 1 == 1
     }
 }
 
@@ -103,15 +110,17 @@ fn load_derived(set: &RuleSet, tree: &Tree, of: usize, t: Decimal, cells: &mut [
 }
 
 /// Decides one order from its raw text, as the number of its outcome in `seen`; `None`
-/// when a value is bad (type the order to say which).
+/// when a value is bad (type the order to say which). `absent` holds the fields none of
+/// whose searched-for literals the text holds (`decide::Ahead`; 0 when not known).
 pub fn decide_raw_id(
     set: &RuleSet,
     tree: &Tree,
     raw: &(impl RawFields + ?Sized),
+    absent: u64,
     s: &mut Scratch,
     seen: &mut Outcomes,
 ) -> Option<u32> {
-    load(set, tree, raw, s).then(|| walked_id(set, tree, &Raw(raw), s, seen))
+    load(set, tree, raw, s).then(|| walked_id(set, tree, &Raw(raw, absent), s, seen))
 }
 
 /// Decides one order from its raw text; `None` when a value is bad.
@@ -121,5 +130,5 @@ pub fn decide_raw<'t>(
     raw: &(impl RawFields + ?Sized),
     s: &mut Scratch,
 ) -> Option<Cow<'t, Outcome>> {
-    load(set, tree, raw, s).then(|| walked(set, tree, &Raw(raw), s))
+    load(set, tree, raw, s).then(|| walked(set, tree, &Raw(raw, 0), s))
 }

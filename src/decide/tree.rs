@@ -33,6 +33,9 @@ struct BitsAt {
     start: usize,
     words: usize,
     done: u32,
+    /// Whether every bit of the field is set by a literal that its presence search
+    /// looks for: when that search found none ([`Bits::absent`]), all are clear.
+    covered: bool,
 }
 
 /// Where the walk gets a field's bits (`contains`, `starts with`, `matches`, `has`)
@@ -40,6 +43,13 @@ struct BitsAt {
 pub(super) trait Bits {
     /// Sets the bits of the domain's field in `words` (cleared).
     fn bits(&self, domain: &Domain, words: &mut [u64]);
+
+    /// Whether a search over several orders (`decide::Ahead`) found none of the field's
+    /// `contains` and `has` literals in this one's text.
+    #[inline]
+    fn absent(&self, _field: usize) -> bool {
+        false
+    }
 }
 
 impl Bits for Order<'_> {
@@ -58,6 +68,7 @@ impl Scratch {
                 start,
                 words,
                 done: 0,
+                covered: d.presence_covers_all(),
             });
             start += words;
         }
@@ -99,6 +110,10 @@ impl Scratch {
     fn word(&mut self, tree: &Tree, src: &(impl Bits + ?Sized), field: usize, word: usize) -> u64 {
         let at = self.at[field];
         if at.done != self.order {
+            // Not worked out, and not marked done either: asking again costs no more.
+            if at.covered && src.absent(field) {
+                return 0;
+            }
             self.find_bits(tree, src, field, at);
         }
         self.bits[at.start + word]
