@@ -310,7 +310,7 @@ impl<'s> Work<'s> {
         loop {
             let (rows, after) = reader.next_rows(&mut self.tail, BATCH);
             self.ahead
-                .search(tree, rows.len(), rows.text(), |f| rows.column(f));
+                .search(tree, rows.text(), rows.ranges(), rows.fields());
             for i in 0..rows.len() {
                 self.one(Some(&rows.row(i)), self.ahead.absent(i), out);
             }

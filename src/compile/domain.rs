@@ -63,6 +63,14 @@ pub enum Kind {
         starts: Vec<(String, u32)>,
         ends: Vec<(String, u32)>,
         regexes: Option<Regexes>,
+        /// Whether any `contains` literal occurs in a text, or a literal that every
+        /// match of a `matches` pattern starts with (when `any_regexes`), for searching
+        /// many orders' texts at once (`decide::Ahead`).
+        any: Presence,
+        /// Whether `any` looks for the patterns' literals too: every pattern has a
+        /// finite set of them (`regex_syntax`'s prefixes), so where none occurs no
+        /// pattern matches.
+        any_regexes: bool,
     },
     /// Cells: empty, non-empty. Bits: `has` literals, then tag `contains` literals.
     Tags {
@@ -110,6 +118,21 @@ impl Regexes {
             Regexes::Set(set, ids) => set.matches(s).iter().for_each(|i| set_bit(bits, ids[i])),
         }
     }
+}
+
+/// Literals that every match of `pattern` starts with, when there are finitely many
+/// and none is empty (`regex_syntax`'s prefix extraction, which the `regex` crate's own
+/// prefilters rely on): where none of them occurs, the pattern cannot match. `None`
+/// when a match may start anywhere (`\d+`, `.*`), or the pattern does not parse as
+/// text (a `(?-u)` byte class), which then always runs.
+fn starts_of_matches(pattern: &str) -> Option<Vec<Vec<u8>>> {
+    let hir = regex_syntax::parse(pattern).ok()?;
+    let seq = regex_syntax::hir::literal::Extractor::new().extract(&hir);
+    let literals = seq.literals()?;
+    if literals.is_empty() || literals.iter().any(|l| l.as_bytes().is_empty()) {
+        return None;
+    }
+    Some(literals.iter().map(|l| l.as_bytes().to_vec()).collect())
 }
 
 /// The first and last cell an interval covers (the cells between are covered too; an
@@ -240,6 +263,11 @@ fn build(field: FieldId, ty: &FieldType, c: &mut Collected) -> Domain {
                 v.iter().cloned().zip(at..).collect()
             };
             let regexes = Regexes::new(&c.regexes, regex_at);
+            let prefixes: Option<Vec<Vec<Vec<u8>>>> =
+                c.regexes.iter().map(|p| starts_of_matches(p)).collect();
+            let any_regexes = prefixes.is_some();
+            let contains = c.contains.iter().map(|l| l.as_bytes().to_vec());
+            let any = Presence::new(contains.chain(prefixes.into_iter().flatten().flatten()));
             Domain {
                 field,
                 ncells: count(c.literals.len() + 2),
@@ -249,6 +277,8 @@ fn build(field: FieldId, ty: &FieldType, c: &mut Collected) -> Domain {
                     starts: numbered(&c.starts, starts_at),
                     ends: numbered(&c.ends, ends_at),
                     regexes,
+                    any,
+                    any_regexes,
                 },
                 bit_names,
             }
@@ -264,7 +294,7 @@ fn build(field: FieldId, ty: &FieldType, c: &mut Collected) -> Domain {
                     has: Table::new(&c.literals, 0),
                     lengths: Lengths::of(&c.literals),
                     contains: Scanner::new(&c.contains, count(c.literals.len())),
-                    any: Presence::new(&[&c.literals[..], &c.contains[..]].concat()),
+                    any: Presence::new([&c.literals[..], &c.contains[..]].concat()),
                 },
                 bit_names,
             }
@@ -358,15 +388,16 @@ impl Domain {
         literals.get(s).unwrap_or(1)
     }
 
-    /// Sets the bits of a present text; its `contains` literals are looked for only when
-    /// they `may_occur` (`false` when a search of several orders' texts found none in
-    /// it, `decide::Ahead`).
+    /// Sets the bits of a present text; its `contains` literals, and its patterns when
+    /// [`Domain::presence`] looks for theirs, are looked for only when they `may_occur`
+    /// (`false` when a search of several orders' texts found none, `decide::Ahead`).
     pub fn text_bits(&self, s: &[u8], may_occur: bool, bits: &mut [u64]) {
         let Kind::Text {
             contains,
             starts,
             ends,
             regexes,
+            any_regexes,
             ..
         } = &self.kind
         else {
@@ -385,7 +416,7 @@ impl Domain {
                 set_bit(bits, *b);
             }
         }
-        if let Some(regexes) = regexes {
+        if let Some(regexes) = regexes.as_ref().filter(|_| may_occur || !any_regexes) {
             regexes.scan(s, bits);
         }
     }
@@ -414,26 +445,27 @@ impl Domain {
     }
 
     /// The search that tells whether any of the field's `contains` or `has` literals
-    /// occurs in a text, when it has some and the machine has SIMD for it.
+    /// occurs in a text (or of the literals its `matches` patterns' matches start with,
+    /// see `any_regexes`), when it has some and the machine has SIMD for it.
     pub fn presence(&self) -> Option<&aho_corasick::packed::Searcher> {
         match &self.kind {
-            Kind::Text { contains, .. } => contains.as_ref()?.presence().searcher(),
-            Kind::Tags { any, .. } => any.searcher(),
+            Kind::Text { any, .. } | Kind::Tags { any, .. } => any.searcher(),
             _ => None,
         }
     }
 
-    /// Whether every bit of the field is set only by a literal that [`Domain::presence`]
-    /// looks for: tags (`has` and `contains`), or a text with `contains` tests alone.
+    /// Whether every bit of the field is set only where a literal that
+    /// [`Domain::presence`] looks for occurs: tags (`has` and `contains`), or a text
+    /// with `contains` and `matches` tests whose patterns' literals it looks for.
     pub fn presence_covers_all(&self) -> bool {
         self.presence().is_some()
             && match &self.kind {
                 Kind::Text {
                     starts,
                     ends,
-                    regexes,
+                    any_regexes,
                     ..
-                } => starts.is_empty() && ends.is_empty() && regexes.is_none(),
+                } => starts.is_empty() && ends.is_empty() && *any_regexes,
                 _ => true,
             }
     }
@@ -569,6 +601,38 @@ impl Domain {
 mod tests {
     use super::*;
     use crate::check::Bound;
+
+    /// Where a pattern's matches are known to start with some literals, every text it
+    /// matches holds one of them, so that a search that finds none may skip the
+    /// pattern: on random texts over each pattern's letters. Patterns whose matches may
+    /// start anywhere, or be empty, have none.
+    #[test]
+    fn a_pattern_matches_only_texts_that_hold_a_start_of_its_matches() {
+        let cases: [(&str, &[u8]); 6] = [
+            ("(?i)gift", b"gGiIfFtT x"),
+            ("asap|rush(ed)?", b"rushaped"),
+            ("^Box", b"Box "),
+            (r"\bTB[AD]\b", b"TBAD "),
+            ("colou?r", b"colur"),
+            ("1[3-9][0-9]{9}", b"0123456789"),
+        ];
+        for (seed, (pattern, alphabet)) in (1u64..).zip(cases) {
+            let starts = starts_of_matches(pattern).expect(pattern);
+            let re = Regex::new(pattern).expect(pattern);
+            let mut matched = 0;
+            for (_, text) in crate::input::random_texts(seed * 0x9E37_79B9, alphabet, 14, 20_000) {
+                if re.is_match(&text) {
+                    matched += 1;
+                    let holds = |l: &Vec<u8>| text.windows(l.len()).any(|w| w == &l[..]);
+                    assert!(starts.iter().any(holds), "{pattern} matches {text:?}");
+                }
+            }
+            assert!(matched > 20, "{pattern}: {matched} matches");
+        }
+        for pattern in [r"\d+", ".*", "a*", "(?-u:\\xFF)", "[0-9a-z]0"] {
+            assert_eq!(starts_of_matches(pattern), None, "{pattern}");
+        }
+    }
 
     /// Whether an interval holds a whole decimal cell. Its bounds are among the points, so
     /// an open cell `(a, b)` is inside exactly when the bounds lie outside it: decided from

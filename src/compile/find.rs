@@ -68,7 +68,7 @@ impl Scaled {
 pub struct Presence(Option<packed::Searcher>);
 
 impl Presence {
-    pub(super) fn new(patterns: &[String]) -> Presence {
+    pub(super) fn new<P: AsRef<[u8]>>(patterns: impl IntoIterator<Item = P>) -> Presence {
         Presence(packed::Searcher::new(patterns))
     }
 
@@ -230,14 +230,9 @@ impl Scanner {
         }
         Some(Scanner {
             all: AhoCorasick::new(patterns).expect("plain literals always build an automaton"),
-            any: Presence::new(patterns),
+            any: Presence::new(patterns.iter().map(String::as_bytes)),
             bits: (0..count(patterns.len())).map(|i| first_bit + i).collect(),
         })
-    }
-
-    /// The search for whether any of the literals occurs.
-    pub(super) fn presence(&self) -> &Presence {
-        &self.any
     }
 
     /// Sets the bit of every literal found in `s`.

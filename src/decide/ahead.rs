@@ -44,15 +44,11 @@ impl Ahead {
         }
     }
 
-    /// Searches a batch of `orders` orders, whose texts of field `f` are the ranges
-    /// `column(f)` of `text`, in order.
-    pub fn search<I: Iterator<Item = (usize, usize)>>(
-        &mut self,
-        tree: &Tree,
-        orders: usize,
-        text: &[u8],
-        column: impl Fn(usize) -> I,
-    ) {
+    /// Searches a batch of orders, whose texts are ranges of `text`: `ranges` holds
+    /// `fields` ranges an order, by field, so that field `f` of order `i` is at
+    /// `i * fields + f`.
+    pub fn search(&mut self, tree: &Tree, text: &[u8], ranges: &[(usize, usize)], fields: usize) {
+        let orders = ranges.len() / fields.max(1);
         self.absent.clear();
         self.absent.resize(orders, self.all);
         if orders == 0 {
@@ -61,18 +57,7 @@ impl Ahead {
         self.ends.resize(orders, 0);
         for &f in &self.fields {
             let searcher = tree.domains[f].presence().expect("fields with a search");
-            let mut len = 0;
-            for ((a, b), end) in column(f).zip(&mut self.ends) {
-                // A text is copied as a block of fixed size, a few vector moves, when it
-                // fits one and the text goes on that far: a call to `memcpy` for a few
-                // dozen bytes costs as much as searching them.
-                match (text.get(a..a + BLOCK), self.hay.get_mut(len..len + BLOCK)) {
-                    (Some(block), Some(to)) if b - a <= BLOCK => to.copy_from_slice(block),
-                    _ => copy(&mut self.hay, len, &text[a..b]),
-                }
-                len += b - a;
-                *end = len;
-            }
+            let len = lay_out(&mut self.hay, &mut self.ends, text, ranges, fields, f);
             let hay = &self.hay[..len];
             let (mut at, mut order) = (0, 0);
             while let Some(m) = searcher.find_in(hay, Span::from(at..len)) {
@@ -98,6 +83,41 @@ impl Ahead {
     pub fn absent(&self, i: usize) -> u64 {
         self.absent[i]
     }
+}
+
+/// Lays the texts of field `f` (of `fields` an order in `ranges`) end to end in `hay`,
+/// where each ends in `ends`; returns their length. Out of line: inlined in the search,
+/// its loop kept too little in registers.
+#[inline(never)]
+fn lay_out(
+    hay: &mut Vec<u8>,
+    ends: &mut [usize],
+    text: &[u8],
+    ranges: &[(usize, usize)],
+    fields: usize,
+    f: usize,
+) -> usize {
+    assert!(f < fields, "field {f} of {fields}");
+    let mut len = 0;
+    for (order, end) in ranges.chunks_exact(fields).zip(ends) {
+        let (a, b) = order[f];
+        // Optional fields are often blank.
+        if a == b {
+            *end = len;
+            continue;
+        }
+        // A text is copied as a block of fixed size, a few vector moves, when it fits
+        // one and the text goes on that far: a call to `memcpy` for a few dozen bytes
+        // costs as much as searching them.
+        if b - a <= BLOCK && a + BLOCK <= text.len() && len + BLOCK <= hay.len() {
+            hay[len..len + BLOCK].copy_from_slice(&text[a..a + BLOCK]);
+        } else {
+            copy(hay, len, &text[a..b]);
+        }
+        len += b - a;
+        *end = len;
+    }
+    len
 }
 
 /// Copies `bytes` to `hay` at `at`, making room for them and a block after them.
@@ -174,21 +194,21 @@ rule live
         while batches < 400 {
             let orders = 1 + batches % crate::input::BATCH;
             // Each order's address, then its tags, one after another in one buffer.
+            // By order: its key (blank), address and tags.
             let (mut text, mut ranges) = (Vec::new(), Vec::new());
             for _ in 0..orders {
-                let mut pair = [(0, 0); 2];
-                for r in &mut pair {
+                ranges.push((0, 0));
+                for _ in [address, tags] {
                     let t = texts.next().expect("enough texts");
                     let a = text.len();
                     text.extend_from_slice(&t);
-                    *r = (a, text.len());
+                    ranges.push((a, text.len()));
                 }
-                ranges.push(pair);
             }
-            let column = |f: usize| ranges.iter().map(move |p| p[usize::from(f == tags)]);
-            ahead.search(&tree, orders, &text, column);
-            for (i, pair) in ranges.iter().enumerate() {
-                for (f, (a, b)) in [(address, pair[0]), (tags, pair[1])] {
+            ahead.search(&tree, &text, &ranges, 3);
+            for (i, order) in ranges.chunks(3).enumerate() {
+                for f in [address, tags] {
+                    let (a, b) = order[f];
                     let t = &text[a..b];
                     let found = searcher(f).find(t).is_some();
                     let said = ahead.absent(i) >> f & 1 == 1;

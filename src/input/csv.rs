@@ -582,16 +582,17 @@ impl<'a> Batch<'a> {
         self.text
     }
 
-    /// Where each record's text of declared field `field` is in [`Batch::text`],
-    /// trimmed (an empty range when blank), record by record.
+    /// Where the records' texts are in [`Batch::text`], trimmed (an empty range when
+    /// blank): [`Batch::fields`] a record, by declared field, record after record.
     #[inline]
-    pub fn column(&self, field: usize) -> impl Iterator<Item = (usize, usize)> + 'a {
-        let n = self.layout.columns.len();
-        self.texts[field..]
-            .iter()
-            .step_by(n)
-            .take(self.len())
-            .copied()
+    pub fn ranges(&self) -> &'a [(usize, usize)] {
+        &self.texts[..self.len() * self.fields()]
+    }
+
+    /// How many declared fields a record has.
+    #[inline]
+    pub fn fields(&self) -> usize {
+        self.layout.columns.len()
     }
 }
 
