@@ -240,7 +240,7 @@ impl<'s> Work<'s> {
     ///
     /// An order is decided from its raw text (`decide_raw_id`) unless it has a bad value
     /// or `--explain` wants its typed values: then it is typed, which says what is wrong.
-    #[inline]
+    #[inline(always)]
     fn one(&mut self, row: Option<&Row<'_>>, absent: u64, out: &mut Vec<u8>) {
         let Ctx { set, tree, .. } = *self.ctx;
         self.orders += 1;
