@@ -24,7 +24,7 @@ use super::{CliError, Exit, NowArg, load_rules, open_export};
 use crate::check::RuleSet;
 use crate::compile::{Tree, compile};
 use crate::decide::reference;
-use crate::decide::{Ahead, Outcomes, Scratch, decide_id};
+use crate::decide::{Ahead, Found, Outcomes, Scratch, decide_id};
 use crate::input::{
     self, After, BATCH, ChunkReader, CsvChunkReader, FatalError, Next, RawFields, RawOrder, Reader,
     Row, typing::Typer,
@@ -229,19 +229,19 @@ impl<'s> Work<'s> {
     ) -> Result<bool, FatalError> {
         match reader.next_row(&mut self.raw)? {
             Next::End => return Ok(false),
-            Next::Raw => self.one(None, 0, out),
-            Next::Row(row) => self.one(Some(&row), 0, out),
+            Next::Raw => self.one(None, Found::default(), out),
+            Next::Row(row) => self.one(Some(&row), Found::default(), out),
         }
         Ok(true)
     }
 
     /// Decides and encodes one order onto `out`: `row`, or the one in `self.raw`.
-    /// `absent`: see `decide_raw_id`.
+    /// `found`: see `decide_raw_id`.
     ///
     /// An order is decided from its raw text (`decide_raw_id`) unless it has a bad value
     /// or `--explain` wants its typed values: then it is typed, which says what is wrong.
     #[inline(always)]
-    fn one(&mut self, row: Option<&Row<'_>>, absent: u64, out: &mut Vec<u8>) {
+    fn one(&mut self, row: Option<&Row<'_>>, found: Found, out: &mut Vec<u8>) {
         let Ctx { set, tree, .. } = *self.ctx;
         self.orders += 1;
         if !self.ctx.layout.explain {
@@ -249,8 +249,8 @@ impl<'s> Work<'s> {
             // Two calls, not one through `&dyn RawFields`: a row's field look-up is a
             // few instructions, and inlined it stays that.
             let decided = match row {
-                Some(row) => t.decide_raw(self.ctx, row, absent, s, encoder, out),
-                None => t.decide_raw(self.ctx, &self.raw, absent, s, encoder, out),
+                Some(row) => t.decide_raw(self.ctx, row, found, s, encoder, out),
+                None => t.decide_raw(self.ctx, &self.raw, found, s, encoder, out),
             };
             if decided {
                 return;
@@ -312,14 +312,14 @@ impl<'s> Work<'s> {
             self.ahead
                 .search(tree, rows.text(), rows.ranges(), rows.fields());
             for i in 0..rows.len() {
-                self.one(Some(&rows.row(i)), self.ahead.absent(i), out);
+                self.one(Some(&rows.row(i)), self.ahead.found(i), out);
             }
             match after {
                 After::End => return,
                 After::More => {}
                 After::Raw => {
                     std::mem::swap(&mut self.raw, &mut self.tail);
-                    self.one(None, 0, out);
+                    self.one(None, Found::default(), out);
                 }
             }
         }

@@ -16,6 +16,15 @@ use crate::compile::Tree;
 /// The bytes copied at once for a text that fits them (see [`Ahead::search`]).
 const BLOCK: usize = 64;
 
+/// What a batch's search found for one order, by field (bit `f` for field `f`): which
+/// fields were searched, and in which of those none of the literals occurs. Nothing is
+/// known by default.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Found {
+    pub searched: u64,
+    pub absent: u64,
+}
+
 /// The fields searched a batch at a time, and what the last batch's search found.
 pub struct Ahead {
     /// The fields with a presence search, each below 64 (its bit in a mask).
@@ -82,6 +91,15 @@ impl Ahead {
     #[inline]
     pub fn absent(&self, i: usize) -> u64 {
         self.absent[i]
+    }
+
+    /// What the batch's search found for order `i`.
+    #[inline]
+    pub fn found(&self, i: usize) -> Found {
+        Found {
+            searched: self.all,
+            absent: self.absent[i],
+        }
     }
 }
 

@@ -7,7 +7,7 @@ mod raw;
 pub mod reference;
 mod tree;
 
-pub use ahead::Ahead;
+pub use ahead::{Ahead, Found};
 pub use order::{Order, Value, derive_values, derived};
 pub use outcome::{Decided, Outcome, decide_one, resolve, resolve_split};
 pub use raw::{decide_raw, decide_raw_id};

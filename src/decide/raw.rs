@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use rust_decimal::Decimal;
 
 use super::tree::{Bits, Scratch, walked, walked_id};
-use super::{Outcome, Outcomes, derived};
+use super::{Found, Outcome, Outcomes, derived};
 use crate::check::{FieldType, RuleSet};
 use crate::compile::Tree;
 use crate::compile::domain::{Domain, MISSING};
@@ -23,16 +23,18 @@ use crate::input::typing::{
 use crate::input::{RawBytes, RawFields};
 use crate::time::{parse_instant, seconds};
 
-/// A record's raw text as the walk's source of bits, and the fields whose searched-for
-/// literals its text is known not to hold (bit `f` for field `f`, `decide::Ahead`).
-struct Raw<'r, R: ?Sized>(&'r R, u64);
+/// A record's raw text as the walk's source of bits, and what a search of its batch
+/// found in it (`decide::Ahead`).
+struct Raw<'r, R: ?Sized>(&'r R, Found);
 
 impl<R: RawFields + ?Sized> Bits for Raw<'_, R> {
     fn bits(&self, domain: &Domain, words: &mut [u64]) {
         let field = domain.field;
         let absent = self.absent(field);
+        // Where the batch's search found a literal, the text's own search would too.
+        let searched = field < 64 && self.1.searched >> field & 1 == 1;
         match (domain.is_tags(), self.0.bytes(field)) {
-            (true, RawBytes::Text(s)) if absent || !domain.tags_may_hit(s) => {}
+            (true, RawBytes::Text(s)) if absent || (!searched && !domain.tags_may_hit(s)) => {}
             (true, RawBytes::Text(s)) => domain.tag_bits(text_tags(s), words),
             (true, _) => domain.tag_bits(raw_tags(self.0.raw(field)).map(str::as_bytes), words),
             (false, RawBytes::Text(s)) => domain.text_bits(s, !absent, words),
@@ -43,7 +45,7 @@ impl<R: RawFields + ?Sized> Bits for Raw<'_, R> {
 
     #[inline]
     fn absent(&self, field: usize) -> bool {
-        field < 64 && self.1 >> field & 1 == 1
+        field < 64 && self.1.absent >> field & 1 == 1
     }
 }
 
@@ -110,17 +112,17 @@ fn load_derived(set: &RuleSet, tree: &Tree, of: usize, t: Decimal, cells: &mut [
 }
 
 /// Decides one order from its raw text, as the number of its outcome in `seen`; `None`
-/// when a value is bad (type the order to say which). `absent` holds the fields none of
-/// whose searched-for literals the text holds (`decide::Ahead`; 0 when not known).
+/// when a value is bad (type the order to say which). `found`: what a search of several
+/// orders' texts found in this one's (`decide::Ahead`; nothing when not searched).
 pub fn decide_raw_id(
     set: &RuleSet,
     tree: &Tree,
     raw: &(impl RawFields + ?Sized),
-    absent: u64,
+    found: Found,
     s: &mut Scratch,
     seen: &mut Outcomes,
 ) -> Option<u32> {
-    load(set, tree, raw, s).then(|| walked_id(set, tree, &Raw(raw, absent), s, seen))
+    load(set, tree, raw, s).then(|| walked_id(set, tree, &Raw(raw, found), s, seen))
 }
 
 /// Decides one order from its raw text; `None` when a value is bad.
@@ -130,5 +132,5 @@ pub fn decide_raw<'t>(
     raw: &(impl RawFields + ?Sized),
     s: &mut Scratch,
 ) -> Option<Cow<'t, Outcome>> {
-    load(set, tree, raw, s).then(|| walked(set, tree, &Raw(raw, 0), s))
+    load(set, tree, raw, s).then(|| walked(set, tree, &Raw(raw, Found::default()), s))
 }

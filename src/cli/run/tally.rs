@@ -4,7 +4,7 @@
 use super::Ctx;
 use crate::check::RuleSet;
 use crate::decide::reference::RuleTrace;
-use crate::decide::{Outcomes, Scratch, decide_raw_id};
+use crate::decide::{Found, Outcomes, Scratch, decide_raw_id};
 use crate::input::{FatalError, RawFields};
 use crate::output::{Encoder, Record, Summary};
 
@@ -115,17 +115,17 @@ impl Limit {
 
 impl Tally {
     /// Decides an order from its raw text, counts it and encodes its record onto `out`;
-    /// `false` (nothing done) when a value is bad. `absent`: see `decide_raw_id`.
+    /// `false` (nothing done) when a value is bad. `found`: see `decide_raw_id`.
     pub(super) fn decide_raw(
         &mut self,
         ctx: &Ctx<'_>,
         src: &impl RawFields,
-        absent: u64,
+        found: Found,
         s: &mut Scratch,
         encoder: &mut dyn Encoder,
         out: &mut Vec<u8>,
     ) -> bool {
-        let Some(id) = decide_raw_id(ctx.set, ctx.tree, src, absent, s, &mut self.outcomes) else {
+        let Some(id) = decide_raw_id(ctx.set, ctx.tree, src, found, s, &mut self.outcomes) else {
             return false;
         };
         self.decided(id, src.text_bytes(ctx.set.key), None, encoder, out);
