@@ -1,7 +1,8 @@
 //! `run` searches the texts of many orders at once (`decide::Ahead`) and skips an order's
 //! own search where that found nothing: its flags are still exactly those the rules give
 //! each order's text, worked out here with `str::contains` and `regex`, whatever else the
-//! field is tested for, and however the export falls into batches, chunks and threads.
+//! field is tested for, however the export falls into batches, chunks and threads, in
+//! CSV and in JSON Lines (tags as a text or an array).
 
 mod common;
 
@@ -94,13 +95,23 @@ fn texts(seed: u64, n: usize) -> Vec<String> {
 fn every_order_gets_the_flags_its_own_texts_give() {
     let n = 3_000;
     let (notes, tags, memos) = (texts(7, n), texts(11, n), texts(13, n));
-    let mut csv = String::from("id,note,tags,memo\n");
     let res = ["(?i)cab", "[0-9a-z]0", "b+a"].map(|p| regex::Regex::new(p).unwrap());
+    let (mut csv, mut jsonl) = (String::from("id,note,tags,memo\n"), String::new());
     let mut want = Vec::new();
     for i in 0..n {
         // Notes without `;`, which would be a second tag only in `tags`.
         let note = notes[i].replace(';', "b");
         writeln!(csv, "o{i},\"{note}\",\"{}\",\"{}\"", tags[i], memos[i]).unwrap();
+        // In JSON, every other order's tags are an array of the same tags.
+        let items: Vec<&str> = tags[i].split([';', ',']).map(str::trim).collect();
+        let items: Vec<&str> = items.into_iter().filter(|t| !t.is_empty()).collect();
+        let json_tags = match i % 2 {
+            0 => serde_json::json!(tags[i]),
+            _ => serde_json::json!(items),
+        };
+        let id = format!("o{i}");
+        let line = serde_json::json!({"id": id, "note": note, "tags": json_tags, "memo": memos[i]});
+        writeln!(jsonl, "{line}").unwrap();
         want.push(flags(&res, &note, &tags[i], &memos[i]));
     }
     // Every flag is given often, and many orders get none, so both ways are tried.
@@ -111,12 +122,12 @@ fn every_order_gets_the_flags_its_own_texts_give() {
     assert!(want.iter().filter(|w| w.is_empty()).count() > 300);
     let dir = tempfile::tempdir().unwrap();
     let rules = write_file(&dir, "batches.rules", RULES);
-    let input = write_file(&dir, "orders.csv", &csv);
-    for args in [
-        &["--threads", "1"][..],
-        &["--threads", "2", "--chunk-bytes", "700"],
-    ] {
-        let mut all = vec!["run", &rules, "--input", &input];
+    let csv = write_file(&dir, "orders.csv", &csv);
+    let jsonl = write_file(&dir, "orders.jsonl", &jsonl);
+    let one = &["--threads", "1"][..];
+    let two = &["--threads", "2", "--chunk-bytes", "700"][..];
+    for (input, args) in [(&csv, one), (&csv, two), (&jsonl, one), (&jsonl, two)] {
+        let mut all = vec!["run", &rules, "--input", input];
         all.extend_from_slice(args);
         let run = routebook(&all);
         assert_eq!(run.code, 0, "{}", run.stderr);
@@ -134,15 +145,11 @@ fn every_order_gets_the_flags_its_own_texts_give() {
                     .collect()
             })
             .collect();
-        assert_eq!(got.len(), n, "{args:?}: one record per order");
+        assert_eq!(got.len(), n, "{input} {args:?}: one record per order");
         for (i, (got, want)) in got.iter().zip(&want).enumerate() {
             let want: BTreeSet<String> = want.iter().map(|f| f.to_string()).collect();
-            assert_eq!(
-                got,
-                &want,
-                "{args:?}: order o{i}: {:?}",
-                (&notes[i], &tags[i], &memos[i])
-            );
+            let what = (&notes[i], &tags[i], &memos[i]);
+            assert_eq!(got, &want, "{input} {args:?}: order o{i}: {what:?}");
         }
     }
 }

@@ -195,6 +195,8 @@ struct Work<'s> {
     raw: RawOrder,
     /// The record that ended a batch, when it was copied ([`After::Raw`]).
     tail: RawOrder,
+    /// A batch of JSON Lines orders.
+    batch: Vec<RawOrder>,
     ahead: Ahead,
     typer: Typer,
     scratch: Scratch,
@@ -209,6 +211,7 @@ impl<'s> Work<'s> {
             ctx,
             raw: RawOrder::default(),
             tail: RawOrder::default(),
+            batch: Vec::new(),
             ahead: Ahead::new(ctx.tree),
             typer: Typer::default(),
             scratch: Scratch::new(ctx.tree),
@@ -229,38 +232,43 @@ impl<'s> Work<'s> {
     ) -> Result<bool, FatalError> {
         match reader.next_row(&mut self.raw)? {
             Next::End => return Ok(false),
-            Next::Raw => self.one(None, Found::default(), out),
-            Next::Row(row) => self.one(Some(&row), Found::default(), out),
+            Next::Raw => self.one(Src::Raw, Found::default(), out),
+            Next::Row(row) => self.one(Src::Row(&row), Found::default(), out),
         }
         Ok(true)
     }
 
-    /// Decides and encodes one order onto `out`: `row`, or the one in `self.raw`.
-    /// `found`: see `decide_raw_id`.
+    /// Decides and encodes one order onto `out`. `found`: see `decide_raw_id`.
     ///
     /// An order is decided from its raw text (`decide_raw_id`) unless it has a bad value
     /// or `--explain` wants its typed values: then it is typed, which says what is wrong.
     #[inline(always)]
-    fn one(&mut self, row: Option<&Row<'_>>, found: Found, out: &mut Vec<u8>) {
+    fn one(&mut self, src: Src<'_>, found: Found, out: &mut Vec<u8>) {
         let Ctx { set, tree, .. } = *self.ctx;
         self.orders += 1;
         if !self.ctx.layout.explain {
             let (t, s, encoder) = (&mut self.tally, &mut self.scratch, self.encoder.as_mut());
             // Two calls, not one through `&dyn RawFields`: a row's field look-up is a
             // few instructions, and inlined it stays that.
-            let decided = match row {
-                Some(row) => t.decide_raw(self.ctx, row, found, s, encoder, out),
-                None => t.decide_raw(self.ctx, &self.raw, found, s, encoder, out),
+            let decided = match src {
+                Src::Row(row) => t.decide_raw(self.ctx, row, found, s, encoder, out),
+                Src::Raw => t.decide_raw(self.ctx, &self.raw, found, s, encoder, out),
+                Src::Batch(i) => t.decide_raw(self.ctx, &self.batch[i], found, s, encoder, out),
             };
             if decided {
                 return;
             }
         }
-        if let Some(row) = row {
-            row.fill(&mut self.raw);
-        }
-        let key = self.raw.text(set.key).as_bytes();
-        match self.typer.typed(set, &self.raw) {
+        let raw = match src {
+            Src::Row(row) => {
+                row.fill(&mut self.raw);
+                &self.raw
+            }
+            Src::Raw => &self.raw,
+            Src::Batch(i) => &self.batch[i],
+        };
+        let key = raw.text(set.key).as_bytes();
+        match self.typer.typed(set, raw) {
             Ok(order) => {
                 let t = &mut self.tally;
                 let id = decide_id(set, tree, &order, &mut self.scratch, &mut t.outcomes);
@@ -298,9 +306,38 @@ impl<'s> Work<'s> {
     fn all(&mut self, reader: &mut ChunkReader, out: &mut Vec<u8>) -> Result<(), FatalError> {
         match reader {
             ChunkReader::Csv(csv) => self.batches(csv, out),
-            ChunkReader::Lines(lines) => while self.step(lines, out)? {},
+            ChunkReader::Lines(lines) => self.line_batches(lines, out)?,
         }
         Ok(())
+    }
+
+    /// Every order of a JSON Lines chunk onto `out`, a batch at a time as [`Work::batches`]
+    /// does: each order is read into a `RawOrder` of `self.batch`.
+    fn line_batches(
+        &mut self,
+        reader: &mut (impl Reader + ?Sized),
+        out: &mut Vec<u8>,
+    ) -> Result<(), FatalError> {
+        let tree = self.ctx.tree;
+        loop {
+            let mut n = 0;
+            while n < BATCH {
+                if self.batch.len() == n {
+                    self.batch.push(RawOrder::default());
+                }
+                if !reader.next(&mut self.batch[n])? {
+                    break;
+                }
+                n += 1;
+            }
+            self.ahead.search_orders(tree, &self.batch[..n]);
+            for i in 0..n {
+                self.one(Src::Batch(i), self.ahead.found(i), out);
+            }
+            if n < BATCH {
+                return Ok(());
+            }
+        }
     }
 
     /// Every order of a CSV chunk onto `out`, a batch at a time: the searches of fields
@@ -312,14 +349,14 @@ impl<'s> Work<'s> {
             self.ahead
                 .search(tree, rows.text(), rows.ranges(), rows.fields());
             for i in 0..rows.len() {
-                self.one(Some(&rows.row(i)), self.ahead.found(i), out);
+                self.one(Src::Row(&rows.row(i)), self.ahead.found(i), out);
             }
             match after {
                 After::End => return,
                 After::More => {}
                 After::Raw => {
                     std::mem::swap(&mut self.raw, &mut self.tail);
-                    self.one(None, Found::default(), out);
+                    self.one(Src::Raw, Found::default(), out);
                 }
             }
         }
@@ -332,6 +369,17 @@ impl<'s> Work<'s> {
             counts,
         }
     }
+}
+
+/// Where the order [`Work::one`] decides is.
+#[derive(Clone, Copy)]
+enum Src<'r> {
+    /// A CSV record read in place.
+    Row(&'r Row<'r>),
+    /// `Work::raw`.
+    Raw,
+    /// `Work::batch[i]`.
+    Batch(usize),
 }
 
 /// Why a run stopped: the export could not be read, or the records not written.

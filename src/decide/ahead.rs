@@ -12,6 +12,7 @@
 use aho_corasick::Span;
 
 use crate::compile::Tree;
+use crate::input::{RawFields, RawOrder, RawText};
 
 /// The bytes copied at once for a text that fits them (see [`Ahead::search`]).
 const BLOCK: usize = 64;
@@ -64,26 +65,64 @@ impl Ahead {
             return;
         }
         self.ends.resize(orders, 0);
-        for &f in &self.fields {
-            let searcher = tree.domains[f].presence().expect("fields with a search");
+        for k in 0..self.fields.len() {
+            let f = self.fields[k];
             let len = lay_out(&mut self.hay, &mut self.ends, text, ranges, fields, f);
-            let hay = &self.hay[..len];
-            let (mut at, mut order) = (0, 0);
-            while let Some(m) = searcher.find_in(hay, Span::from(at..len)) {
-                // The order whose text the match starts in: the first that ends after
-                // its start (an order with no text ends where the one before did).
-                order += self.ends[order..].partition_point(|end| *end <= m.start());
-                let Some(end) = self.ends.get(order) else {
-                    break;
-                };
-                self.absent[order] &= !(1 << f);
-                // A match that runs on into the next order's text may hide one of its
-                // own: the search goes on from where that text starts.
-                (at, order) = (*end, order + 1);
-                if order == orders {
-                    break;
+            self.mark(tree, f, len);
+        }
+    }
+
+    /// [`Ahead::search`] over orders read into [`RawOrder`]s (JSON Lines): each text is
+    /// copied the general way, a list of tags (a JSON array) item after item.
+    pub fn search_orders(&mut self, tree: &Tree, orders: &[RawOrder]) {
+        self.absent.clear();
+        self.absent.resize(orders.len(), self.all);
+        self.ends.resize(orders.len(), 0);
+        for k in 0..self.fields.len() {
+            let f = self.fields[k];
+            let mut len = 0;
+            for (order, end) in orders.iter().zip(&mut self.ends) {
+                let buffer = order.buffer();
+                match order.raw(f) {
+                    RawText::Text(t) => {
+                        put(&mut self.hay, len, t.len(), with_rest(buffer, t.as_bytes()));
+                        len += t.len();
+                    }
+                    // The items end to end: a literal in one is found, and a match
+                    // across two only makes the order searched on its own.
+                    RawText::List(items) => {
+                        for t in items {
+                            put(&mut self.hay, len, t.len(), with_rest(buffer, t.as_bytes()));
+                            len += t.len();
+                        }
+                    }
+                    RawText::Blank => {}
                 }
+                *end = len;
             }
+            self.mark(tree, f, len);
+        }
+    }
+
+    /// Searches field `f`'s texts, laid out in the first `len` bytes of `hay` and ending
+    /// at `ends`, and marks the orders whose text a literal starts in.
+    fn mark(&mut self, tree: &Tree, f: usize, len: usize) {
+        let searcher = tree.domains[f].presence().expect("fields with a search");
+        let (hay, orders) = (&self.hay[..len], self.ends.len());
+        let (mut at, mut order) = (0, 0);
+        while order < orders
+            && let Some(m) = searcher.find_in(hay, Span::from(at..len))
+        {
+            // The order whose text the match starts in: the first that ends after its
+            // start (an order with no text ends where the one before did).
+            order += self.ends[order..].partition_point(|end| *end <= m.start());
+            let Some(end) = self.ends.get(order) else {
+                break;
+            };
+            self.absent[order] &= !(1 << f);
+            // A match that runs on into the next order's text may hide one of its own:
+            // the search goes on from where that text starts.
+            (at, order) = (*end, order + 1);
         }
     }
 
@@ -124,18 +163,33 @@ fn lay_out(
             *end = len;
             continue;
         }
-        // A text is copied as a block of fixed size, a few vector moves, when it fits
-        // one and the text goes on that far: a call to `memcpy` for a few dozen bytes
-        // costs as much as searching them.
-        if b - a <= BLOCK && a + BLOCK <= text.len() && len + BLOCK <= hay.len() {
-            hay[len..len + BLOCK].copy_from_slice(&text[a..a + BLOCK]);
-        } else {
-            copy(hay, len, &text[a..b]);
-        }
+        put(hay, len, b - a, &text[a..]);
         len += b - a;
         *end = len;
     }
     len
+}
+
+/// Copies the first `n` bytes of `from` to `hay` at `at`. As a block of fixed size, a
+/// few vector moves, when they fit one and `from` goes on that far: a call to `memcpy`
+/// for a few dozen bytes costs as much as searching them.
+#[inline(always)]
+fn put(hay: &mut Vec<u8>, at: usize, n: usize, from: &[u8]) {
+    if n <= BLOCK && BLOCK <= from.len() && at + BLOCK <= hay.len() {
+        hay[at..at + BLOCK].copy_from_slice(&from[..BLOCK]);
+    } else {
+        copy(hay, at, &from[..n]);
+    }
+}
+
+/// `part`, a slice of `buffer`, with the bytes of `buffer` after it; `part` alone when it
+/// is not one.
+fn with_rest<'a>(buffer: &'a [u8], part: &'a [u8]) -> &'a [u8] {
+    let at = (part.as_ptr() as usize).wrapping_sub(buffer.as_ptr() as usize);
+    buffer
+        .get(at..)
+        .filter(|rest| rest.as_ptr() == part.as_ptr() && rest.len() >= part.len())
+        .unwrap_or(part)
 }
 
 /// Copies `bytes` to `hay` at `at`, making room for them and a block after them.

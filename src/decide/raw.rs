@@ -34,7 +34,8 @@ impl<R: RawFields + ?Sized> Bits for Raw<'_, R> {
         // Where the batch's search found a literal, the text's own search would too.
         let searched = field < 64 && self.1.searched >> field & 1 == 1;
         match (domain.is_tags(), self.0.bytes(field)) {
-            (true, RawBytes::Text(s)) if absent || (!searched && !domain.tags_may_hit(s)) => {}
+            (true, _) if absent => {}
+            (true, RawBytes::Text(s)) if !searched && !domain.tags_may_hit(s) => {}
             (true, RawBytes::Text(s)) => domain.tag_bits(text_tags(s), words),
             (true, _) => domain.tag_bits(raw_tags(self.0.raw(field)).map(str::as_bytes), words),
             (false, RawBytes::Text(s)) => domain.text_bits(s, !absent, words),

@@ -188,6 +188,11 @@ impl RawOrder {
         self.set_list_of(field, values.into_iter().map(Err::<(usize, usize), S>));
     }
 
+    /// The text every value of the order is a part of.
+    pub fn buffer(&self) -> &[u8] {
+        self.text.as_bytes()
+    }
+
     /// Keeps `line`, the text of the record being read, for [`RawOrder::set_part`] to
     /// point into: one copy of a JSON line, not one per value (ten small copies cost
     /// several times one of the whole line). The order is cleared; nothing set yet.
