@@ -3,11 +3,13 @@
 //! The export is cut into chunks (a few thousand orders each) at line breaks, and a
 //! chunk's reader gives back a record that the cut split in two. With one thread, each
 //! chunk is read, typed, decided and encoded in turn, starting with the record given
-//! back. With more, chunks are shared between threads (`parallel`), and one that started
-//! inside a record is read again. Each thread numbers the outcomes it meets
-//! (`decide::Outcomes`): an outcome is resolved, formatted and counted once per thread,
-//! not once per order, and a chunk's counts are settled (`Limit::settle`), in file order,
-//! once it is known to have been read from where a record starts.
+//! back; a chunk's orders are decided 64 at a time, each batch's searched texts searched
+//! in one pass first (`decide::Ahead`). With more threads, chunks are shared between
+//! them (`parallel`), and one that started inside a record is read again. Each thread
+//! numbers the outcomes it meets (`decide::Outcomes`): an outcome is resolved, formatted
+//! and counted once per thread, not once per order, and a chunk's counts are settled
+//! (`Limit::settle`), in file order, once it is known to have been read from where a
+//! record starts.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

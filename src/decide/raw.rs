@@ -1,7 +1,8 @@
 //! Deciding straight from an order's raw text, the nightly run's path: each field's bytes
 //! go to its cell (`compile::domain`) with no typed value in between, and no `&str` made
 //! of them either (its character-boundary checks cost more than the look-up); bits are
-//! scanned from the bytes only when the walk asks for them.
+//! scanned from the bytes only when the walk asks for them, and not where a search of
+//! the order's batch found none of their literals (`decide::Ahead`).
 //!
 //! It reads values exactly as `input::typing` does, calling the same parsers; it only
 //! tells whether every value is good. When one is not, the caller types the order to
