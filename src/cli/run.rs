@@ -255,6 +255,7 @@ impl<'s> Work<'s> {
             let decided = match src {
                 Src::Row(row) => t.decide_raw(self.ctx, row, found, s, encoder, out),
                 Src::Raw => t.decide_raw(self.ctx, &self.raw, found, s, encoder, out),
+                Src::Tail => t.decide_raw(self.ctx, &self.tail, found, s, encoder, out),
                 Src::Batch(i) => t.decide_raw(self.ctx, &self.batch[i], found, s, encoder, out),
             };
             if decided {
@@ -267,6 +268,7 @@ impl<'s> Work<'s> {
                 &self.raw
             }
             Src::Raw => &self.raw,
+            Src::Tail => &self.tail,
             Src::Batch(i) => &self.batch[i],
         };
         let key = raw.text(set.key).as_bytes();
@@ -343,7 +345,8 @@ impl<'s> Work<'s> {
     }
 
     /// Every order of a CSV chunk onto `out`, a batch at a time: the searches of fields
-    /// with `contains` or `has` literals run over the batch first (`decide::Ahead`).
+    /// with `contains`, `has` or `matches` literals run over the batch first
+    /// (`decide::Ahead`).
     fn batches(&mut self, reader: &mut CsvChunkReader, out: &mut Vec<u8>) {
         let tree = self.ctx.tree;
         loop {
@@ -356,10 +359,7 @@ impl<'s> Work<'s> {
             match after {
                 After::End => return,
                 After::More => {}
-                After::Raw => {
-                    std::mem::swap(&mut self.raw, &mut self.tail);
-                    self.one(Src::Raw, Found::default(), out);
-                }
+                After::Raw => self.one(Src::Tail, Found::default(), out),
             }
         }
     }
@@ -380,6 +380,8 @@ enum Src<'r> {
     Row(&'r Row<'r>),
     /// `Work::raw`.
     Raw,
+    /// `Work::tail`.
+    Tail,
     /// `Work::batch[i]`.
     Batch(usize),
 }
