@@ -350,7 +350,7 @@ impl<'s> Work<'s> {
     fn batches(&mut self, reader: &mut CsvChunkReader, out: &mut Vec<u8>) {
         let tree = self.ctx.tree;
         loop {
-            let (rows, after) = reader.next_rows(&mut self.tail, BATCH);
+            let (rows, after) = reader.next_rows(&mut self.tail);
             self.ahead
                 .search(tree, rows.text(), rows.ranges(), rows.fields());
             for i in 0..rows.len() {

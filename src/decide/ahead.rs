@@ -13,7 +13,7 @@
 use aho_corasick::Span;
 
 use crate::compile::Tree;
-use crate::input::{RawFields, RawOrder, RawText};
+use crate::input::RawOrder;
 
 /// The bytes copied at once for a text that fits them (see [`Ahead::search`]).
 const BLOCK: usize = 64;
@@ -23,8 +23,22 @@ const BLOCK: usize = 64;
 /// known by default.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Found {
-    pub searched: u64,
-    pub absent: u64,
+    searched: u64,
+    absent: u64,
+}
+
+impl Found {
+    /// Whether field `f` was searched (fields from 64 on never are).
+    #[inline]
+    pub fn searched(&self, f: usize) -> bool {
+        f < 64 && self.searched >> f & 1 == 1
+    }
+
+    /// Whether the search found none of field `f`'s literals.
+    #[inline]
+    pub fn absent(&self, f: usize) -> bool {
+        f < 64 && self.absent >> f & 1 == 1
+    }
 }
 
 /// The fields searched a batch at a time, and what the last batch's search found.
@@ -59,13 +73,7 @@ impl Ahead {
     /// `fields` ranges an order, by field, so that field `f` of order `i` is at
     /// `i * fields + f`.
     pub fn search(&mut self, tree: &Tree, text: &[u8], ranges: &[(usize, usize)], fields: usize) {
-        let orders = ranges.len() / fields.max(1);
-        self.absent.clear();
-        self.absent.resize(orders, self.all);
-        if orders == 0 {
-            return;
-        }
-        self.ends.resize(orders, 0);
+        self.start(ranges.len() / fields.max(1));
         for k in 0..self.fields.len() {
             let f = self.fields[k];
             let len = lay_out(&mut self.hay, &mut self.ends, text, ranges, fields, f);
@@ -76,33 +84,39 @@ impl Ahead {
     /// [`Ahead::search`] over orders read into [`RawOrder`]s (JSON Lines): each text is
     /// copied the general way, a list of tags (a JSON array) item after item.
     pub fn search_orders(&mut self, tree: &Tree, orders: &[RawOrder]) {
-        self.absent.clear();
-        self.absent.resize(orders.len(), self.all);
-        self.ends.resize(orders.len(), 0);
+        self.start(orders.len());
         for k in 0..self.fields.len() {
             let f = self.fields[k];
             let mut len = 0;
             for (order, end) in orders.iter().zip(&mut self.ends) {
+                // A list's items end to end: a literal in one is found, and a match
+                // across two only makes the order searched on its own.
                 let buffer = order.buffer();
-                match order.raw(f) {
-                    RawText::Text(t) => {
-                        put(&mut self.hay, len, t.len(), with_rest(buffer, t.as_bytes()));
-                        len += t.len();
+                let text;
+                let spans = match order.spans(f) {
+                    Ok(span) => {
+                        text = span;
+                        std::slice::from_ref(&text)
                     }
-                    // The items end to end: a literal in one is found, and a match
-                    // across two only makes the order searched on its own.
-                    RawText::List(items) => {
-                        for t in items {
-                            put(&mut self.hay, len, t.len(), with_rest(buffer, t.as_bytes()));
-                            len += t.len();
-                        }
-                    }
-                    RawText::Blank => {}
+                    Err(items) => items,
+                };
+                for &(a, b) in spans {
+                    let (a, n) = (a as usize, (b - a) as usize);
+                    put(&mut self.hay, len, n, &buffer[a..]);
+                    len += n;
                 }
                 *end = len;
             }
             self.mark(tree, f, len);
         }
+    }
+
+    /// Starts on a batch of `orders` orders: each absent from every field until a search
+    /// finds otherwise.
+    fn start(&mut self, orders: usize) {
+        self.absent.clear();
+        self.absent.resize(orders, self.all);
+        self.ends.resize(orders, 0);
     }
 
     /// Searches field `f`'s texts, laid out in the first `len` bytes of `hay` and ending
@@ -175,16 +189,6 @@ fn put(hay: &mut Vec<u8>, at: usize, n: usize, from: &[u8]) {
     } else {
         copy(hay, at, &from[..n]);
     }
-}
-
-/// `part`, a slice of `buffer`, with the bytes of `buffer` after it; `part` alone when it
-/// is not one.
-fn with_rest<'a>(buffer: &'a [u8], part: &'a [u8]) -> &'a [u8] {
-    let at = (part.as_ptr() as usize).wrapping_sub(buffer.as_ptr() as usize);
-    buffer
-        .get(at..)
-        .filter(|rest| rest.as_ptr() == part.as_ptr() && rest.len() >= part.len())
-        .unwrap_or(part)
 }
 
 /// Copies `bytes` to `hay` at `at`, making room for them and a block after them.
@@ -278,7 +282,7 @@ rule live
                     let (a, b) = order[f];
                     let t = &text[a..b];
                     let found = searcher(f).find(t).is_some();
-                    let said = ahead.found(i).absent >> f & 1 == 1;
+                    let said = ahead.found(i).absent(f);
                     assert!(
                         !(found && said),
                         "order {i} of {orders}, {t:?} holds a literal"

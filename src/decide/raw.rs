@@ -31,9 +31,9 @@ struct Raw<'r, R: ?Sized>(&'r R, Found);
 impl<R: RawFields + ?Sized> Bits for Raw<'_, R> {
     fn bits(&self, domain: &Domain, words: &mut [u64]) {
         let field = domain.field;
-        let absent = self.absent(field);
+        let absent = self.1.absent(field);
         // Where the batch's search found a literal, the text's own search would too.
-        let searched = field < 64 && self.1.searched >> field & 1 == 1;
+        let searched = self.1.searched(field);
         match (domain.is_tags(), self.0.bytes(field)) {
             (true, _) if absent => {}
             (true, RawBytes::Text(s)) if !searched && !domain.tags_may_hit(s) => {}
@@ -47,7 +47,7 @@ impl<R: RawFields + ?Sized> Bits for Raw<'_, R> {
 
     #[inline]
     fn absent(&self, field: usize) -> bool {
-        field < 64 && self.1.absent >> field & 1 == 1
+        self.1.absent(field)
     }
 }
 

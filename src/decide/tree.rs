@@ -44,8 +44,8 @@ pub(super) trait Bits {
     /// Sets the bits of the domain's field in `words` (cleared).
     fn bits(&self, domain: &Domain, words: &mut [u64]);
 
-    /// Whether a search over several orders (`decide::Ahead`) found none of the field's
-    /// `contains` and `has` literals in this one's text.
+    /// Whether a search over several orders (`decide::Ahead`) found none of the literals
+    /// the field's `Domain::presence` looks for in this one's text.
     #[inline]
     fn absent(&self, _field: usize) -> bool {
         false

@@ -458,15 +458,14 @@ pub enum After {
 }
 
 impl CsvChunkReader {
-    /// Up to `max` (at most [`BATCH`]) records read in place, and what follows them: so
-    /// that a search can run over a field of many orders at once (`decide::Ahead`).
-    /// Their fields stay valid until the next call.
-    pub fn next_rows(&mut self, out: &mut RawOrder, max: usize) -> (Batch<'_>, After) {
-        let max = max.min(BATCH);
+    /// Up to [`BATCH`] records read in place, and what follows them: so that a search
+    /// can run over a field of many orders at once (`decide::Ahead`). Their fields stay
+    /// valid until the next call.
+    pub fn next_rows(&mut self, out: &mut RawOrder) -> (Batch<'_>, After) {
         let mut starts = std::mem::take(&mut self.starts);
         starts.clear();
         let after = loop {
-            if starts.len() == max {
+            if starts.len() == BATCH {
                 break After::More;
             }
             match self.next_in(out, starts.len(), starts.is_empty()) {

@@ -193,6 +193,17 @@ impl RawOrder {
         self.text.as_bytes()
     }
 
+    /// Where field `field`'s value is in [`RawOrder::buffer`], trimmed: a text's range,
+    /// or a list's items' ranges (empty when blank).
+    #[inline]
+    pub fn spans(&self, field: usize) -> Result<(u32, u32), &[(u32, u32)]> {
+        match self.cells.get(field).copied().unwrap_or(Cell::Blank) {
+            Cell::Text(a, b) => Ok((a, b)),
+            Cell::List(a, b) => Err(&self.items[a as usize..b as usize]),
+            Cell::Blank => Err(&[]),
+        }
+    }
+
     /// Keeps `line`, the text of the record being read, for [`RawOrder::set_part`] to
     /// point into: one copy of a JSON line, not one per value (ten small copies cost
     /// several times one of the whole line). The order is cleared; nothing set yet.
