@@ -418,13 +418,11 @@ impl Reader for CsvChunkReader {
         Ok(match self.next_in(out, 0, true) {
             Read::End => Next::End,
             Read::Raw => Next::Raw,
-            Read::At(start) => Next::Row(Row {
-                mark: &self.mark,
-                text: self.body.bytes(),
-                start,
-                layout: &self.layout,
-                texts: &self.texts[..self.layout.columns.len()],
-            }),
+            Read::At(start) => {
+                self.starts.clear();
+                self.starts.push(start);
+                Next::Row(self.batch().row(0))
+            }
             Read::Later => unreachable!("a record alone is always read"),
         })
     }
@@ -476,14 +474,18 @@ impl CsvChunkReader {
             }
         };
         self.starts = starts;
-        let rows = Batch {
+        (self.batch(), after)
+    }
+
+    /// The records read into the first slots, starting at `self.starts`.
+    fn batch(&self) -> Batch<'_> {
+        Batch {
             mark: &self.mark,
             text: self.body.bytes(),
             layout: &self.layout,
             starts: &self.starts,
             texts: &self.texts,
-        };
-        (rows, after)
+        }
     }
 
     /// Reads the next record into slot `slot`, in place when it can be, else into `out`
